@@ -68,7 +68,7 @@ def to_index_tensor(value: Any, name: str, *, ndim: int | None = None) -> Tensor
             f"(got {describe(value)})"
         )
     if tensor.dtype == torch.bool or tensor.dtype not in _INT_DTYPES:
-        if tensor.numel() == 0 and not tensor.dtype == torch.bool:
+        if tensor.numel() == 0 and tensor.dtype != torch.bool:
             tensor = tensor.long()
         else:
             raise TypeError(f"Expected '{name}' to hold integers (got dtype {tensor.dtype})")

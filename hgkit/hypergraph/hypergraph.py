@@ -10,6 +10,7 @@ safe because the object never changes after construction: every transform return
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -319,14 +320,15 @@ class Hypergraph:
                 self._index,
                 torch.ones(self.nnz, dtype=dtype, device=self.device),
                 (self._num_nodes, self._num_edges),
+                check_invariants=False,
             ).coalesce()
             if layout == "coo":
                 return coo
-            if layout == "csr":
-                return coo.to_sparse_csr()
-            if layout == "csc":
-                return coo.to_sparse_csc()
-            return coo.to_dense()
+            if layout == "dense":
+                return coo.to_dense()
+            with warnings.catch_warnings():  # "Sparse CSR tensor support is in beta state"
+                warnings.filterwarnings("ignore", message=".*Sparse CSR tensor support.*")
+                return coo.to_sparse_csr() if layout == "csr" else coo.to_sparse_csc()
         return self._cached(f"incidence_{layout}_{dtype}", compute)
 
     def edges(self) -> list[list[int]]:
