@@ -14,7 +14,8 @@ from .test_hypergraph import dense_h, hypergraphs
 
 def apply_factored(hg: Hypergraph, a: torch.Tensor, b: torch.Tensor, x: torch.Tensor):
     node, edge = hg.hyperedge_index
-    z = torch.zeros(hg.num_edges, x.size(1), dtype=x.dtype).index_add_(0, edge, a[:, None] * x[node])
+    z = torch.zeros(hg.num_edges, x.size(1), dtype=x.dtype)
+    z.index_add_(0, edge, a[:, None] * x[node])
     return torch.zeros_like(x).index_add_(0, node, b[:, None] * z[edge])
 
 
@@ -38,7 +39,8 @@ def dense_rw(hg: Hypergraph) -> torch.Tensor:
     h = dense_h(hg).double()
     w = (hg.edge_weight if hg.edge_weight is not None else torch.ones(hg.num_edges)).double()
     u = (hg.node_weight if hg.node_weight is not None else torch.ones(hg.num_nodes)).double()
-    return torch.diag(inv(h @ w, -1.0)) @ h @ torch.diag(w) @ torch.diag(inv(h.t() @ u, -1.0)) @ h.t()
+    dv, de = inv(h @ w, -1.0), inv(h.t() @ u, -1.0)
+    return torch.diag(dv) @ h @ torch.diag(w) @ torch.diag(de) @ h.t()
 
 
 def test_degree_power_zero_policy():
