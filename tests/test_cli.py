@@ -1,0 +1,131 @@
+"""Tests of the ``hgkit`` command line and the demo it runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+from torch.testing import assert_close
+
+from hgkit import Hypergraph, _demo
+from hgkit.cli import main, markdown_table
+
+FAST = ["--epochs", "2", "--runs", "2", "--no-progress"]
+RECORD_KEYS = {"task", "dataset", "model", "metric", "mean", "std", "runs", "published",
+               "seconds", "peak_mb"}
+
+
+@pytest.fixture(scope="module")
+def benchmark_run(tmp_path_factory):
+    """One fast benchmark run shared by the tests that only read its outputs."""
+    out = tmp_path_factory.mktemp("bench")
+    json_path, md_path = out / "records.json", out / "table.md"
+    code = main(["benchmark", "--datasets", "hsbm-homophilic", *FAST,
+                 "--json", str(json_path), "--markdown", str(md_path)])
+    return code, json.loads(json_path.read_text()), md_path.read_text()
+
+
+def test_benchmark_succeeds_and_writes_json_records(benchmark_run):
+    code, records, _ = benchmark_run
+    assert code == 0
+    rows = [r for r in records if r["task"] == "node_classification"]
+    assert [(r["dataset"], r["model"]) for r in rows] == [
+        ("hsbm-homophilic", "hgnn"), ("hsbm-homophilic", "mlp")]
+    for r in rows:
+        assert RECORD_KEYS <= set(r)
+        assert r["metric"] == "accuracy" and r["runs"] == 2 and r["published"] is None
+        assert 0.0 <= r["mean"] <= 100.0 and r["std"] >= 0.0
+        assert r["seconds"] > 0 and r["peak_mb"] > 0
+
+
+def test_benchmark_appends_one_env_record(benchmark_run):
+    _, records, _ = benchmark_run
+    env = [r for r in records if r["task"] == "env"]
+    assert len(env) == 1 and records[-1]["task"] == "env"
+    assert env[0]["torch"] == torch.__version__
+    assert {"git", "threads", "machine"} <= set(env[0])
+
+
+def test_benchmark_markdown_file_holds_the_table(benchmark_run):
+    _, records, markdown = benchmark_run
+    assert markdown.strip() == markdown_table(records)
+    assert markdown.startswith("| dataset | model | accuracy (mean ± std) | published |")
+
+
+def test_benchmark_prints_the_table(capsys):
+    assert main(["benchmark", "--datasets", "hsbm-heterophilic", "--models", "mlp",
+                 "--epochs", "1", "--runs", "1", "--no-progress"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    header = "| dataset | model | accuracy (mean ± std) | published | seconds | peak MB |"
+    assert lines[0] == header
+    assert len(lines) == 3 and lines[2].startswith("| hsbm-heterophilic | mlp | ")
+    assert "| — |" in lines[2]  # no published number for a synthetic dataset
+
+
+def test_benchmark_is_deterministic_under_seed(tmp_path):
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    for path in paths:
+        main(["benchmark", "--datasets", "hsbm-homophilic", "--models", "hgnn", "--seed", "3",
+              *FAST, "--json", str(path)])
+    first, second = (json.loads(p.read_text())[0] for p in paths)
+    assert (first["mean"], first["std"]) == (second["mean"], second["std"])
+
+
+def test_unknown_dataset_exits_2_listing_valid_names(capsys):
+    assert main(["benchmark", "--datasets", "cora", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "unknown dataset(s) ['cora']" in err
+    assert "hsbm-heterophilic, hsbm-homophilic" in err
+
+
+def test_unknown_model_exits_2_listing_valid_names(capsys):
+    assert main(["benchmark", "--models", "hgnn,gat", *FAST]) == 2
+    assert "unknown model(s) ['gat']; valid: hgnn, mlp" in capsys.readouterr().err
+
+
+def test_real_dataset_with_data_root_exits_2_and_says_why(capsys, tmp_path):
+    assert main(["benchmark", "--data-root", str(tmp_path), "--datasets", "cora", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "loading real datasets from --data-root arrives with the datasets module" in err
+
+
+@pytest.mark.parametrize("argv", [["benchmark", "--runs", "0"], ["benchmark", "--epochs", "x"],
+                                  ["kernels"], []])
+def test_usage_errors_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert capsys.readouterr().err
+
+
+def test_help_exits_0(capsys):
+    assert main(["benchmark", "--help"]) == 0
+    assert "--data-root" in capsys.readouterr().out
+
+
+def test_info_prints_versions(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert f"torch: {torch.__version__}" in out and "threads: " in out
+
+
+def test_python_dash_m_hgkit_help():
+    done = subprocess.run([sys.executable, "-m", "hgkit", "--help"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0
+    assert "benchmark" in done.stdout and "info" in done.stdout
+
+
+def test_demo_smoothing_matches_dense_hgnn_operator():
+    # e0 = {0, 1} with w = 2, e1 = {1, 2, 3}; node 4 isolated.
+    hg = Hypergraph(torch.tensor([[0, 1, 1, 2, 3], [0, 0, 1, 1, 1]]), num_nodes=5,
+                    num_edges=2, edge_weight=torch.tensor([2.0, 1.0]))
+    h = hg.incidence("dense").double()
+    w = hg.edge_weight.double()
+    dv = h @ w
+    dv_inv_sqrt = torch.where(dv > 0, dv.clamp(min=1e-12).rsqrt(), torch.zeros_like(dv))
+    dense = (torch.diag(dv_inv_sqrt) @ h @ torch.diag(w / h.sum(0)) @ h.t()
+             @ torch.diag(dv_inv_sqrt))
+    x = torch.randn(5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    assert_close(_demo.HGNNSmoothing(hg)(x), dense @ x)
