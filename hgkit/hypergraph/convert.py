@@ -129,8 +129,8 @@ def to_pyg(hg: Hypergraph, *, as_data: bool = False) -> Any:
     """
     hg = _check_hypergraph(hg)
     if as_data:
-        try:
-            from torch_geometric.data import HyperGraphData
+        try:  # exported from torch_geometric.data in some releases, only here in others
+            from torch_geometric.data.hypergraph_data import HyperGraphData
         except ImportError:
             raise ImportError(
                 "to_pyg(as_data=True) needs torch_geometric with HyperGraphData (>= 2.5); "

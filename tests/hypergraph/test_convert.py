@@ -148,9 +148,7 @@ def test_to_pyg_as_data_without_torch_geometric_raises_clear_import_error():
 
 
 def test_to_pyg_as_data_with_torch_geometric():
-    pyg_data = pytest.importorskip("torch_geometric.data")
-    if not hasattr(pyg_data, "HyperGraphData"):
-        pytest.skip("torch_geometric without HyperGraphData")
+    pytest.importorskip("torch_geometric.data.hypergraph_data")
     hg = toy()
     data = to_pyg(hg, as_data=True)
     assert data.num_nodes == 4 and torch.equal(data.edge_index, hg.hyperedge_index)
