@@ -226,7 +226,8 @@ def env_record() -> dict[str, Any]:
     """The ``{"task": "env", ...}`` record: git hash, versions, threads and machine.
 
     ``git`` is ``git rev-parse HEAD`` of the source checkout (``None`` outside one) and
-    ``git_dirty`` whether that checkout had uncommitted changes (``None`` if unknown).
+    ``git_dirty`` whether that checkout had uncommitted changes outside
+    ``benchmarks/results/`` (where the records themselves are written; ``None`` if unknown).
 
     Example:
         >>> sorted(env_record())[:5]
@@ -235,7 +236,8 @@ def env_record() -> dict[str, Any]:
     from hgkit import __version__
 
     head = _git("rev-parse", "HEAD") or None
-    status = _git("status", "--porcelain") if head else None
+    status = (_git("status", "--porcelain", "--", ".", ":(exclude)benchmarks/results")
+              if head else None)
     return {
         "task": "env",
         "git": head,
