@@ -5,6 +5,8 @@ Commands available now:
 * ``hgkit benchmark``: node classification (HGNN vs a feature-only MLP) on the synthetic
   HSBM datasets, printed as a Markdown table and optionally written as JSON records.
 * ``hgkit info``: versions, threads and machine.
+* ``hgkit datasets list|info NAME|verify [NAME ...]``: the dataset registry, file details and
+  sha256 verification of the files present under ``--data-root``.
 
 Every command returns an exit code: 0 on success, 2 on a usage error (unknown dataset or model
 name, bad flag), with a message on stderr.
@@ -98,6 +100,24 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="versions, threads and machine",
                                description="Print versions, torch threads and the machine.")
     info.set_defaults(handler=_info)
+
+    data = commands.add_parser(
+        "datasets", help="list datasets, show one, verify files' sha256",
+        description="The dataset registry. Data root: --data-root, else $HGKIT_DATA, else "
+                    "~/.cache/hgkit/datasets; a dataset NAME lives in <root>/NAME/raw.")
+    data_cmds = data.add_subparsers(dest="datasets_command", metavar="<action>")
+    for action, text in (("list", "every known dataset and every folder under the root"),
+                         ("info", "family, files, sizes, URLs and presence of one dataset"),
+                         ("verify", "check the sha256 of every present file")):
+        sub = data_cmds.add_parser(action, help=text, description=text)
+        sub.add_argument("--data-root", metavar="DIR", default=None)
+        if action == "info":
+            sub.add_argument("name")
+        if action == "verify":
+            sub.add_argument("names", nargs="*", metavar="NAME",
+                             help="datasets to verify (default: every known dataset present)")
+        sub.set_defaults(handler=_datasets, datasets_action=action)
+    data.set_defaults(handler=_datasets, datasets_action=None)
     return parser
 
 
@@ -194,6 +214,58 @@ def _info(args: argparse.Namespace) -> int:
                 "platform", "git"):
         print(f"{key}: {env[key]}")
     return 0
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    from hgkit import datasets
+    from hgkit.datasets.base import data_root
+
+    action = args.datasets_action
+    if action is None:
+        return _error("datasets", "expected an action: list, info NAME or verify [NAME ...]")
+    root = data_root(args.data_root)
+    if action == "list":
+        print(f"data root: {root}")
+        print("| name | family | files present |")
+        print("|---|---|---|")
+        for name in datasets.list(root):
+            try:
+                family = datasets.family_of(name, root)
+            except datasets.DatasetError:
+                family = "unknown"
+            known = datasets.base.known_files(name)
+            raw = root / name / "raw"
+            present = sum((raw / f.path).exists() for f in known)
+            count = f"{present}/{len(known)}" if known else "not a known dataset"
+            print(f"| {name} | {family} | {count} |")
+        return 0
+    if action == "info":
+        try:
+            meta = datasets.info(args.name, root)
+        except datasets.DatasetError as exc:
+            return _error("datasets", str(exc))
+        print(f"name: {meta['name']}\nfamily: {meta['family']}\nraw dir: {meta['raw_dir']}")
+        if not meta["files"]:
+            print("files: none known (a folder hgkit has not seen; no checksums)")
+        for f in meta["files"]:
+            state = "present" if f["present"] else "missing"
+            size = "?" if f["bytes"] is None else f"{f['bytes']:,} B"
+            print(f"  {f['path']}  {size}  {state}  {f['url']}")
+        return 0
+    names = args.names or [n for n in datasets.list(root) if (root / n / "raw").is_dir()
+                           and datasets.base.known_files(n)]
+    unknown = [n for n in names if not datasets.base.known_files(n)]
+    if unknown:
+        return _error("datasets", f"no checksums known for {unknown}")
+    counts = {"ok": 0, "missing": 0, "MISMATCH": 0}
+    for name in names:
+        for path, status in datasets.verify(name, root):
+            counts[status] += 1
+            if status != "ok":
+                print(f"{status}: {name}/raw/{path}")
+    print(f"verified {len(names)} dataset(s) under {root}: {counts['ok']} ok, "
+          f"{counts['missing']} missing, {counts['MISMATCH']} mismatched")
+    return 1 if counts["MISMATCH"] else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

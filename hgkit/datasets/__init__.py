@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import inspect
 import os
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,10 @@ def load(name: str, root: str | os.PathLike[str] | None = None, *, download: boo
     elif not raw.is_dir():
         raise DatasetError(f"Dataset '{name}' not found: {raw} does not exist and hgkit knows "
                            f"no download for it")
+    params = inspect.signature(module.load).parameters
+    for key, value in (("download", download), ("progress", progress)):
+        if key in params:  # loaders that fetch optional files themselves
+            options.setdefault(key, value)
     return module.load(name, raw, cache=cache, use_cache=use_cache, **options)
 
 
