@@ -366,11 +366,13 @@ def _set_representatives(node: np.ndarray, edge: np.ndarray, n: int, m: int) -> 
     """``rep[e]`` = the smallest hyperedge id whose node set equals that of ``e``.
 
     Vectorized: each node set is hashed to (size, 128-bit sum of random node codes), equal
-    hashes are grouped with ``np.unique``, and the grouping is verified member by member; on a
+    hashes are grouped with a stable ``np.lexsort``, and the grouping is verified member by member; on a
     (practically impossible) hash collision it falls back to exact tuple keys.
     """
     stride = max(n, 1)
-    pairs = np.unique(edge.astype(np.int64) * stride + node)  # sorted unique (e, v)
+    pairs = np.sort(edge.astype(np.int64) * stride + node)  # sorted unique (e, v)
+    if pairs.size:
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
     e_u, v_u = pairs // stride, pairs % stride
     size = np.bincount(e_u, minlength=m)
     ptr = np.concatenate([[0], np.cumsum(size)])
@@ -378,9 +380,14 @@ def _set_representatives(node: np.ndarray, edge: np.ndarray, n: int, m: int) -> 
     nonempty = size > 0
     if pairs.size:
         codes[nonempty] = np.add.reduceat(_node_hash_table(n)[v_u], ptr[:-1][nonempty], axis=0)
-    keys = np.column_stack([size.astype(np.uint64), codes])
-    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    rep = first[inverse.reshape(-1)]
+    # Group equal (size, code) keys: a stable lexsort keeps ids ascending inside a group, so
+    # the first of each group is its smallest hyperedge id.
+    order = np.lexsort((codes[:, 1], codes[:, 0], size))
+    sorted_keys = np.column_stack([size[order].astype(np.uint64), codes[order]])
+    starts = np.ones(m, dtype=bool)
+    starts[1:] = np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)
+    rep = np.empty(m, dtype=np.int64)
+    rep[order] = order[starts][np.cumsum(starts) - 1]
     pos = np.arange(pairs.size) - ptr[e_u]
     if np.array_equal(v_u, v_u[ptr[rep[e_u]] + pos]):
         return rep
