@@ -11,7 +11,7 @@ family          files                                                  result
 ``legcn``       ``<D>.content``, ``<D>.edges``                         HypergraphData
 ``cornell``     ``hyperedges-<D>.txt``, ``node-labels-<D>.txt``        HypergraphData
 ``scholp``      ``<D>-nverts.txt.gz``, ``-simplices``, ``-times``      TemporalHypergraph
-``shyre``       ``train.txt``, ``test.txt``                            dict of Hypergraphs
+``shyre``       ``train.txt``, ``test.txt``                            ReconstructionData
 ``tu``          ``<D>.zip`` (+ ``ehgnn/10fold_idx``)                   GraphDataset
 ``hif``         ``*.json`` / ``*.hif.json``                            HypergraphData
 ==============  =====================================================  ====================
