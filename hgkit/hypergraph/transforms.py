@@ -366,8 +366,8 @@ def _set_representatives(node: np.ndarray, edge: np.ndarray, n: int, m: int) -> 
     """``rep[e]`` = the smallest hyperedge id whose node set equals that of ``e``.
 
     Vectorized: each node set is hashed to (size, 128-bit sum of random node codes), equal
-    hashes are grouped with a stable ``np.lexsort``, and the grouping is verified member by member; on a
-    (practically impossible) hash collision it falls back to exact tuple keys.
+    hashes are grouped with a stable ``np.lexsort``, and the grouping is verified member by
+    member; on a (practically impossible) hash collision it falls back to exact tuple keys.
     """
     stride = max(n, 1)
     pairs = np.sort(edge.astype(np.int64) * stride + node)  # sorted unique (e, v)
