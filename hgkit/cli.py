@@ -29,8 +29,9 @@ from typing import Any
 __all__ = ["main", "build_parser", "markdown_table"]
 
 _REAL_DATA_NOTE = (
-    "loading real datasets from --data-root arrives with the datasets module "
-    "(hgkit.datasets); only the synthetic datasets {valid} are available now"
+    "node classification on real datasets arrives with the node-classification task "
+    "(hgkit.datasets already loads them: see `hgkit datasets list`); only the synthetic "
+    "datasets {valid} are available to `hgkit benchmark` now"
 )
 
 
@@ -78,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "--runs times (seeded splits and inits) and prints a Markdown table.")
     bench.add_argument("--data-root", metavar="DIR", default=None,
                        help="folder with one sub-folder per real dataset (upstream layout); "
-                            "real datasets are not loadable yet")
+                            "not used by the synthetic benchmark yet")
     bench.add_argument("--datasets", type=_csv, default=None, metavar="A,B",
                        help="comma-separated dataset names "
                             "(default: hsbm-homophilic,hsbm-heterophilic)")

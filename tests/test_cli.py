@@ -89,7 +89,7 @@ def test_unknown_model_exits_2_listing_valid_names(capsys):
 def test_real_dataset_with_data_root_exits_2_and_says_why(capsys, tmp_path):
     assert main(["benchmark", "--data-root", str(tmp_path), "--datasets", "cora", *FAST]) == 2
     err = capsys.readouterr().err
-    assert "loading real datasets from --data-root arrives with the datasets module" in err
+    assert "node classification on real datasets arrives with the node-classification task" in err
 
 
 @pytest.mark.parametrize("argv", [["benchmark", "--runs", "0"], ["benchmark", "--epochs", "x"],

@@ -300,3 +300,30 @@ def test_cli_verify_unknown_dataset_is_a_usage_error(tmp_path, capsys):
 
 def test_shared_folder_constant_points_next_to_the_repository():
     assert SHARED.parent.name == "shared"
+
+
+def test_load_downloads_a_missing_dataset_then_works_offline(monkeypatch, tmp_path):
+    """End to end: an empty root, pinned URLs (file:// copies of the shared files), sha256."""
+    raw = require("allset-zoo")
+    entries = [{"path": f.path, "url": (raw / f.path).as_uri(), "sha256": f.sha256,
+                "bytes": f.bytes} for f in base.known_files("allset-zoo")]
+    monkeypatch.setattr(base, "_SOURCES", {"allset-zoo": entries})
+    root = tmp_path / "root"
+    data = datasets.load("allset-zoo", root=root, progress=False)
+    assert (data.num_nodes, data.num_edges, data.num_classes) == (101, 43, 7)
+    # Only the required files are fetched (the optional legcn-head/ variant is not).
+    fetched = sorted(str(p.relative_to(root / "allset-zoo" / "raw"))
+                     for p in (root / "allset-zoo" / "raw").rglob("*") if p.is_file())
+    assert fetched == ["zoo.content", "zoo.edges"]
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("network touched")
+
+    monkeypatch.setattr(base.urllib.request, "urlopen", no_network)
+    again = datasets.load("allset-zoo", root=root, use_cache=False)
+    assert torch.equal(again.x, data.x)
+
+
+def test_load_with_download_disabled_names_the_missing_file(tmp_path):
+    with pytest.raises(datasets.DatasetError, match=r"allset-zoo.*zoo.*missing \(download=False\)"):
+        datasets.load("allset-zoo", root=tmp_path, download=False)
