@@ -325,5 +325,6 @@ def test_load_downloads_a_missing_dataset_then_works_offline(monkeypatch, tmp_pa
 
 
 def test_load_with_download_disabled_names_the_missing_file(tmp_path):
-    with pytest.raises(datasets.DatasetError, match=r"allset-zoo.*zoo.*missing \(download=False\)"):
+    with pytest.raises(datasets.DatasetError,
+                       match=r"allset-zoo.*zoo.*missing \(download=False\)"):
         datasets.load("allset-zoo", root=tmp_path, download=False)
