@@ -334,7 +334,7 @@ def ref_softmax(ptr: torch.Tensor, src: torch.Tensor) -> torch.Tensor:
 
 @pytest.mark.parametrize("dtype", VALUES)
 @pytest.mark.parametrize("itype", INDICES)
-@pytest.mark.parametrize("feat", WIDTHS)
+@pytest.mark.parametrize("feat", [1, 2, 4, 7, 8, 16, 64, 130])  # constant-width paths + generic
 def test_softmax_forward_and_backward(dtype: torch.dtype, itype: torch.dtype,
                                       feat: int) -> None:
     ptr, col = random_csr(feat + 2, itype=itype)

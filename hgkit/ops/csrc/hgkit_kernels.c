@@ -409,64 +409,85 @@ HGK_EXPORT int hgk_sddmm_##TS##_##IS(                                           
 }
 
 /* ---------------------------------------------------------------- segment softmax */
-/* x[ptr[i]:ptr[i+1], :] -> column-wise softmax of that block.  Per-thread scratch of 2F. */
+/* x[ptr[i]:ptr[i+1], :] -> column-wise softmax of that block, for rows r0..r1 with FF columns
+ * (a compile-time constant for the common small widths: the column state lives in registers;
+ * otherwise F with heap scratch m, sum of F each). */
+#define HGK_SOFTMAX_ROWS(T, EXPF, FF, m, sum)                                                     \
+    for (int64_t i = r0; i < r1; ++i) {                                                           \
+        const int64_t s = (int64_t)ptr[i], e = (int64_t)ptr[i + 1];                               \
+        if (e <= s) continue;                                                                     \
+        const int64_t n = e - s;                                                                  \
+        const T *restrict xs = x + s * (FF);                                                      \
+        T *restrict os = out + s * (FF);                                                          \
+        for (int64_t f = 0; f < (FF); ++f) { m[f] = xs[f]; sum[f] = 0; }                          \
+        for (int64_t j = 1; j < n; ++j)                                                           \
+            for (int64_t f = 0; f < (FF); ++f) {                                                  \
+                const T v = xs[j * (FF) + f];                                                     \
+                m[f] = v > m[f] ? v : m[f];                                                       \
+            }                                                                                     \
+        for (int64_t j = 0; j < n; ++j)                                                           \
+            for (int64_t f = 0; f < (FF); ++f) os[j * (FF) + f] = xs[j * (FF) + f] - m[f];        \
+        for (int64_t k = 0; k < n * (FF); ++k) os[k] = EXPF(os[k]);                               \
+        for (int64_t j = 0; j < n; ++j)                                                           \
+            for (int64_t f = 0; f < (FF); ++f) sum[f] += os[j * (FF) + f];                        \
+        for (int64_t f = 0; f < (FF); ++f) sum[f] = (T)1 / sum[f];                                \
+        for (int64_t j = 0; j < n; ++j)                                                           \
+            for (int64_t f = 0; f < (FF); ++f) os[j * (FF) + f] *= sum[f];                        \
+    }
+
+/* grad_x = y * (g - sum_seg(y * g)) column-wise, same layout as HGK_SOFTMAX_ROWS. */
+#define HGK_SOFTMAX_BWD_ROWS(T, EXPF, FF, dot, unused)                                            \
+    (void)(unused);                                                                               \
+    for (int64_t i = r0; i < r1; ++i) {                                                           \
+        const int64_t s = (int64_t)ptr[i], e = (int64_t)ptr[i + 1];                               \
+        if (e <= s) continue;                                                                     \
+        const int64_t n = e - s;                                                                  \
+        const T *restrict ys = y + s * (FF);                                                      \
+        const T *restrict gs = g + s * (FF);                                                      \
+        T *restrict os = gx + s * (FF);                                                           \
+        for (int64_t f = 0; f < (FF); ++f) dot[f] = 0;                                            \
+        for (int64_t j = 0; j < n; ++j)                                                           \
+            for (int64_t f = 0; f < (FF); ++f) dot[f] += ys[j * (FF) + f] * gs[j * (FF) + f];     \
+        for (int64_t j = 0; j < n; ++j)                                                           \
+            for (int64_t f = 0; f < (FF); ++f)                                                    \
+                os[j * (FF) + f] = ys[j * (FF) + f] * (gs[j * (FF) + f] - dot[f]);                \
+    }
+
+/* Run BODY(T, ARG, FF, a_, b_) with FF = F as a constant for the widths 1, 2, 4, 8, 16 (column
+ * state in registers), else with FF = F and heap scratch a_, b_ of F elements each. */
+#define HGK_BY_WIDTH(T, BODY, ARG)                                                                \
+    switch (F) {                                                                                  \
+    case 1: { T a_[1], b_[1]; BODY(T, ARG, 1, a_, b_) break; }                                    \
+    case 2: { T a_[2], b_[2]; BODY(T, ARG, 2, a_, b_) break; }                                    \
+    case 4: { T a_[4], b_[4]; BODY(T, ARG, 4, a_, b_) break; }                                    \
+    case 8: { T a_[8], b_[8]; BODY(T, ARG, 8, a_, b_) break; }                                    \
+    case 16: { T a_[16], b_[16]; BODY(T, ARG, 16, a_, b_) break; }                                \
+    default: {                                                                                    \
+        T *a_ = (T *)malloc(sizeof(T) * (size_t)F * 2);                                           \
+        if (!a_) { failed = 1; break; }                                                           \
+        T *b_ = a_ + F;                                                                           \
+        BODY(T, ARG, F, a_, b_)                                                                   \
+        free(a_);                                                                                 \
+    }                                                                                             \
+    }
+
 #define DEFINE_SOFTMAX(T, TS, I, IS, EXPF)                                                        \
 HGK_EXPORT int hgk_softmax_fwd_##TS##_##IS(                                                       \
         const I *ptr, const T *x, int64_t rows, int64_t F, T *out, int nthreads) {                \
     if (rows <= 0 || F <= 0) return 0;                                                            \
     int failed = 0;                                                                               \
     HGK_PARALLEL_ROWS(IS, ptr, rows, F, nthreads, {                                               \
-        T *m = (T *)malloc(sizeof(T) * (size_t)F * 2);                                            \
-        if (!m) { failed = 1; continue; }                                                         \
-        T *sum = m + F;                                                                           \
-        for (int64_t i = r0; i < r1; ++i) {                                                       \
-            const int64_t s = (int64_t)ptr[i], e = (int64_t)ptr[i + 1];                           \
-            if (e <= s) continue;                                                                 \
-            const T *restrict xs = x + s * F;                                                     \
-            T *restrict os = out + s * F;                                                         \
-            const int64_t len = (e - s) * F;                                                      \
-            for (int64_t f = 0; f < F; ++f) { m[f] = xs[f]; sum[f] = 0; }                         \
-            for (int64_t j = 1; j < e - s; ++j)                                                   \
-                for (int64_t f = 0; f < F; ++f) {                                                 \
-                    const T v = xs[j * F + f];                                                    \
-                    m[f] = v > m[f] ? v : m[f];                                                   \
-                }                                                                                 \
-            for (int64_t j = 0; j < e - s; ++j)                                                   \
-                for (int64_t f = 0; f < F; ++f) os[j * F + f] = xs[j * F + f] - m[f];             \
-            for (int64_t k = 0; k < len; ++k) os[k] = EXPF(os[k]);                                \
-            for (int64_t j = 0; j < e - s; ++j)                                                   \
-                for (int64_t f = 0; f < F; ++f) sum[f] += os[j * F + f];                          \
-            for (int64_t f = 0; f < F; ++f) sum[f] = (T)1 / sum[f];                               \
-            for (int64_t j = 0; j < e - s; ++j)                                                   \
-                for (int64_t f = 0; f < F; ++f) os[j * F + f] *= sum[f];                          \
-        }                                                                                         \
-        free(m);                                                                                  \
+        HGK_BY_WIDTH(T, HGK_SOFTMAX_ROWS, EXPF)                                                   \
     });                                                                                           \
     return failed ? -3 : 0;                                                                       \
 }                                                                                                 \
-/* grad_x = y * (g - sum_seg(y * g)) column-wise. */                                              \
 HGK_EXPORT int hgk_softmax_bwd_##TS##_##IS(                                                       \
         const I *ptr, const T *y, const T *g, int64_t rows, int64_t F, T *gx,                     \
         int nthreads) {                                                                           \
     if (rows <= 0 || F <= 0) return 0;                                                            \
     int failed = 0;                                                                               \
     HGK_PARALLEL_ROWS(IS, ptr, rows, F, nthreads, {                                               \
-        T *dot = (T *)malloc(sizeof(T) * (size_t)F);                                              \
-        if (!dot) { failed = 1; continue; }                                                       \
-        for (int64_t i = r0; i < r1; ++i) {                                                       \
-            const int64_t s = (int64_t)ptr[i], e = (int64_t)ptr[i + 1];                           \
-            if (e <= s) continue;                                                                 \
-            const T *restrict ys = y + s * F;                                                     \
-            const T *restrict gs = g + s * F;                                                     \
-            T *restrict os = gx + s * F;                                                          \
-            for (int64_t f = 0; f < F; ++f) dot[f] = 0;                                           \
-            for (int64_t j = 0; j < e - s; ++j)                                                   \
-                for (int64_t f = 0; f < F; ++f) dot[f] += ys[j * F + f] * gs[j * F + f];          \
-            for (int64_t j = 0; j < e - s; ++j)                                                   \
-                for (int64_t f = 0; f < F; ++f)                                                   \
-                    os[j * F + f] = ys[j * F + f] * (gs[j * F + f] - dot[f]);                     \
-        }                                                                                         \
-        free(dot);                                                                                \
+        HGK_BY_WIDTH(T, HGK_SOFTMAX_BWD_ROWS, EXPF)                                               \
     });                                                                                           \
     return failed ? -3 : 0;                                                                       \
 }
