@@ -57,6 +57,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from benchmarks.hypergraph_build import _status_mb
+
 SIZES = {
     "small": (2_708, 1_579, 4_786),
     "medium": (100_000, 50_000, 400_000),
@@ -331,16 +333,6 @@ def bandwidth(repeats: int) -> dict[str, float]:
     return {"triad_gb_s": 3 * n * 4 / triad / 1e6,
             "gather_rows_per_s": idx.numel() / gather * 1e3,
             "gather_gb_s": idx.numel() * ROW_BYTES / gather / 1e6}
-
-
-def _status_mb() -> tuple[float, float]:
-    values = {}
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key, rest = line.split(":", 1)
-                values[key] = int(rest.split()[0]) / 1024.0
-    return values["VmRSS"], values["VmHWM"]
 
 
 def _peak_mb(fn: Callable[[], Any]) -> float | None:
