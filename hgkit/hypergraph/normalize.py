@@ -110,21 +110,27 @@ def degree_power(degree: Tensor, power: float) -> Tensor:
     return out
 
 
-def _weights(hg) -> tuple[Tensor, Tensor, Tensor]:  # (Dv, De, w) as float tensors
-    dv = hg.node_degree
-    de = hg.edge_degree
+def _weights(hg, dtype: torch.dtype | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """(Dv, De, w) as float tensors: the cached degrees, or recomputed in ``dtype``."""
+    if dtype is None or dtype == hg.node_degree.dtype:
+        dv, de = hg.node_degree, hg.edge_degree
+    else:
+        index = hg.hyperedge_index
+        dv = node_degree(index, hg.num_nodes, hg.edge_weight, dtype=dtype)
+        de = edge_degree(index, hg.num_edges, hg.node_weight, dtype=dtype)
     w = hg.edge_weight if hg.edge_weight is not None else torch.ones_like(de)
     return dv, de, w.to(de.dtype)
 
 
-def hgnn_weights(hg) -> tuple[Tensor, Tensor]:
+def hgnn_weights(hg, dtype: torch.dtype | None = None) -> tuple[Tensor, Tensor]:
     r"""Factored HGNN operator :math:`D_v^{-1/2} H W D_e^{-1} H^\top D_v^{-1/2}`.
 
     Returns ``(a, b)``, each ``[nnz]``, with :math:`a_{ve} = d(v)^{-1/2}\, w_e\, \delta(e)^{-1}`
     applied node -> hyperedge and :math:`b_{ve} = d(v)^{-1/2}` applied hyperedge -> node.
     The weights ``w`` enter both the operator and :math:`D_v` (Feng et al., AAAI 2019).
+    ``dtype`` recomputes the degrees in that precision (default: the cached degrees' dtype).
     """
-    dv, de, w = _weights(hg)
+    dv, de, w = _weights(hg, dtype)
     node, edge = hg.hyperedge_index
     dv_inv_sqrt = degree_power(dv, -0.5)
     a = dv_inv_sqrt[node] * (w * degree_power(de, -1.0))[edge]
@@ -132,23 +138,23 @@ def hgnn_weights(hg) -> tuple[Tensor, Tensor]:
     return a, b
 
 
-def hgnnp_weights(hg) -> tuple[Tensor, Tensor]:
+def hgnnp_weights(hg, dtype: torch.dtype | None = None) -> tuple[Tensor, Tensor]:
     r"""Factored HGNN+ two-stage mean :math:`D_v^{-1} H W D_e^{-1} H^\top`.
 
     Returns ``(a, b)`` with :math:`a_{ve} = \delta(e)^{-1}` (mean over the hyperedge's nodes)
     and :math:`b_{ve} = w_e\, d(v)^{-1}` (weighted mean over the node's hyperedges).
     """
-    dv, de, w = _weights(hg)
+    dv, de, w = _weights(hg, dtype)
     node, edge = hg.hyperedge_index
     a = degree_power(de, -1.0)[edge]
     b = w[edge] * degree_power(dv, -1.0)[node]
     return a, b
 
 
-def random_walk_weights(hg) -> tuple[Tensor, Tensor]:
+def random_walk_weights(hg, dtype: torch.dtype | None = None) -> tuple[Tensor, Tensor]:
     r"""Factored random-walk operator :math:`D_v^{-1} H W D_e^{-1} H^\top`.
 
     Identical to :func:`hgnnp_weights`; provided under its usual name. Rows of the dense
     operator sum to 1 for every non-isolated node.
     """
-    return hgnnp_weights(hg)
+    return hgnnp_weights(hg, dtype)

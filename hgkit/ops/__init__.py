@@ -338,11 +338,15 @@ def _hypergraph(hg: Any, x: Tensor, rows: str) -> None:
 
 def _gather_reduce(x: Tensor, hg: Hypergraph, by: str, reduce: str, weight: Tensor | None
                    ) -> Tensor:
-    pair = hypergraph_csr(hg, by, index_dtype(hg.nnz, hg.num_nodes, hg.num_edges))
+    dtype = index_dtype(hg.nnz, hg.num_nodes, hg.num_edges)
+    pair = hypergraph_csr(hg, by, dtype)
     fwd, bwd = pair.fwd, pair.bwd
-    w = None if weight is None else weight.index_select(0, pair.perm)
-    out, _ = _A.spmm_op(fwd.ptr, fwd.col, fwd.row, w, _as_2d(x), fwd.num_rows, reduce,
-                        bwd.ptr, bwd.col, bwd.row, pair.tperm)
+    wperm = twperm = None
+    if weight is not None:  # weights stay in COO order: both kernels read them through perms
+        wperm = pair.perm
+        twperm = hypergraph_csr(hg, "node" if by == "edge" else "edge", dtype).perm
+    out, _ = _A.spmm_op(fwd.ptr, fwd.col, fwd.row, weight, _as_2d(x), fwd.num_rows, reduce,
+                        bwd.ptr, bwd.col, bwd.row, pair.tperm, wperm, twperm)
     return _restore(out, x)
 
 

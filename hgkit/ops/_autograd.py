@@ -41,18 +41,34 @@ def _no_arg(x: Tensor) -> Tensor:
 def spmm_op(ptr: Tensor, col: Tensor, row: Optional[Tensor], weight: Optional[Tensor],
             x: Tensor, num_rows: int, reduce: str, tptr: Optional[Tensor],
             tcol: Optional[Tensor], trow: Optional[Tensor], tperm: Optional[Tensor],
-            ) -> tuple[Tensor, Tensor]:
+            wperm: Optional[Tensor] = None, twperm: Optional[Tensor] = None,
+            src_scale: Optional[Tensor] = None) -> tuple[Tensor, Tensor]:
     """CSR gather-reduce; returns ``(out [num_rows, F], arg)`` (``arg`` empty for sum/mean).
 
     ``tptr, tcol, trow, tperm`` optionally carry the transposed structure for the backward.
+    ``wperm`` (optional) reads the weight of position ``j`` as ``weight[wperm[j]]``, so weights
+    kept in another order (e.g. the hypergraph's COO order) need no permuted copy; ``twperm``
+    is the same for the transposed positions (default ``wperm[tperm]``). ``src_scale``
+    multiplies source row ``s`` by ``src_scale[s]`` (never differentiated). The native
+    backend applies both inside the kernel; the others materialize them.
     """
     backend = D.resolve("spmm", reduce, x.device, x.dtype)
-    out, arg = D.kernel(backend, "spmm")(ptr, col, row, weight, x, num_rows, reduce)
+    fn = D.kernel(backend, "spmm")
+    if backend == "native":
+        out, arg = fn(ptr, col, row, weight, x, num_rows, reduce, wperm=wperm,
+                      src_scale=src_scale)
+    else:
+        if wperm is not None and weight is not None:
+            weight = weight.index_select(0, wperm)
+        if src_scale is not None:
+            x = x * src_scale.unsqueeze(1)
+        out, arg = fn(ptr, col, row, weight, x, num_rows, reduce)
     return out, (_no_arg(x) if arg is None else arg)
 
 
 @spmm_op.register_fake
-def _spmm_fake(ptr, col, row, weight, x, num_rows, reduce, tptr, tcol, trow, tperm):
+def _spmm_fake(ptr, col, row, weight, x, num_rows, reduce, tptr, tcol, trow, tperm,
+               wperm=None, twperm=None, src_scale=None):
     out = x.new_empty(num_rows, x.size(1))
     if reduce in _LINEAR:
         return out, x.new_empty(0, dtype=torch.long)
@@ -60,43 +76,84 @@ def _spmm_fake(ptr, col, row, weight, x, num_rows, reduce, tptr, tcol, trow, tpe
 
 
 def _spmm_setup(ctx: Any, inputs: tuple, output: tuple) -> None:
-    ptr, col, row, weight, x, num_rows, reduce, tptr, tcol, trow, tperm = inputs
+    (ptr, col, row, weight, x, num_rows, reduce, tptr, tcol, trow, tperm,
+     wperm, twperm, src_scale) = inputs
     ctx.reduce = reduce
     ctx.num_cols = x.size(0)
     need_x = ctx.needs_input_grad[4]
     need_w = weight is not None and ctx.needs_input_grad[3]
     ctx.need = (need_x, need_w)
     ctx.save_for_backward(ptr, col, row, weight, x if need_w else None,
-                          tptr, tcol, trow, tperm, output[1])
+                          tptr, tcol, trow, tperm, output[1], wperm, twperm, src_scale)
+
+
+def _native_now(g: Tensor) -> bool:
+    """The native backend runs plain spmm here and no graph of the gradient is recorded."""
+    return (not torch.is_grad_enabled()
+            and D.resolve("spmm", "max", g.device, g.dtype) == "native")
 
 
 def _spmm_backward(ctx: Any, grad_out: Tensor, _grad_arg: Any) -> tuple:
-    ptr, col, row, weight, x, tptr, tcol, trow, tperm, arg = ctx.saved_tensors
+    (ptr, col, row, weight, x, tptr, tcol, trow, tperm, arg,
+     wperm, twperm, src_scale) = ctx.saved_tensors
     need_x, need_w = ctx.need
     grad_x = grad_w = None
     g = grad_out.contiguous()
     if ctx.reduce in _LINEAR:
-        if ctx.reduce == "mean":
-            counts = (ptr[1:] - ptr[:-1]).clamp(min=1).to(g.dtype)
-            g = g / counts.unsqueeze(1)
         if need_x:
             if tptr is None:
                 (tptr, tcol, trow, _, _), tperm = transpose(ptr, col, ctx.num_cols)
-            wt = None if weight is None else weight[tperm]
-            grad_x, _ = spmm_op(tptr, tcol, trow, wt, g, ctx.num_cols, "sum",
-                                None, None, None, None)
+                twperm = None
+            if weight is not None and twperm is None:
+                twperm = tperm if wperm is None else wperm[tperm]
+            scale = None
+            if ctx.reduce == "mean":  # fold 1 / count into the gather instead of a pass over g
+                scale = 1.0 / (ptr[1:] - ptr[:-1]).clamp(min=1).to(g.dtype)
+            grad_x, _ = spmm_op(tptr, tcol, trow, weight, g, ctx.num_cols, "sum",
+                                None, None, None, None, twperm, None, scale)
+            if src_scale is not None:
+                grad_x = grad_x * src_scale.unsqueeze(1)
         if need_w:
-            grad_w = sddmm_op(ptr, col, row, g, x)
+            gw = g
+            if ctx.reduce == "mean":
+                counts = (ptr[1:] - ptr[:-1]).clamp(min=1).to(g.dtype)
+                gw = g / counts.unsqueeze(1)
+            xs = x if src_scale is None else x * src_scale.unsqueeze(1)
+            grad_w = _to_weight_order(sddmm_op(ptr, col, row, gw, xs), weight, wperm)
     else:
-        # Scatter the num_rows * F winners directly; a per-entry [nnz, F] gradient reduced over
-        # the transposed structure avoids the scatter but moves nnz / num_rows times more data
-        # (measured 3x slower at 400k incidences, 64 features).
-        grad_x, grad_w = _arg_backward(g, arg, col, weight, x, ctx.num_cols, need_x, need_w)
-    return None, None, None, grad_w, grad_x, None, None, None, None, None, None
+        xs = x if (x is None or src_scale is None) else x * src_scale.unsqueeze(1)
+        if tptr is not None and _native_now(g):
+            w_csr = weight
+            if need_x:
+                grad_x = spmm_arg_backward_op(tptr, tcol, tperm, arg, g, weight, wperm)
+                if src_scale is not None:
+                    grad_x = grad_x * src_scale.unsqueeze(1)
+            if need_w:
+                grad_w = _to_weight_order(spmm_arg_sddmm_op(ptr, col, arg, g, xs), w_csr, wperm)
+        else:
+            w = weight if (weight is None or wperm is None) else weight[wperm]
+            # Scatter the num_rows * F winners directly; a per-entry [nnz, F] gradient reduced
+            # over the transposed structure avoids the scatter but moves nnz / num_rows times
+            # more data (measured 3x slower at 400k incidences, 64 features).
+            grad_x, grad_w = _arg_backward(g, arg, col, w, xs, ctx.num_cols, need_x, need_w)
+            if grad_x is not None and src_scale is not None:
+                grad_x = grad_x * src_scale.unsqueeze(1)
+            if grad_w is not None:
+                grad_w = _to_weight_order(grad_w, weight, wperm)
+    return (None, None, None, grad_w, grad_x, None, None, None, None, None, None,
+            None, None, None)
 
 
-def _arg_backward(g: Tensor, arg: Tensor, col: Tensor, weight: Optional[Tensor], x: Tensor,
-                  num_cols: int, need_x: bool, need_w: bool
+def _to_weight_order(grad: Tensor, weight: Optional[Tensor], wperm: Optional[Tensor]) -> Tensor:
+    """Per-position weight gradient -> gradient of ``weight`` (``weight[wperm[j]]`` was used)."""
+    if wperm is None:
+        return grad
+    assert weight is not None
+    return grad.new_zeros(weight.numel()).index_add_(0, wperm.long(), grad)
+
+
+def _arg_backward(g: Tensor, arg: Tensor, col: Tensor, weight: Optional[Tensor],
+                  x: Optional[Tensor], num_cols: int, need_x: bool, need_w: bool
                   ) -> tuple[Optional[Tensor], Optional[Tensor]]:
     """max/min: route ``g[i, f]`` to the winning entry ``arg[i, f]`` (``-1``: none)."""
     feat = g.size(1)
@@ -110,12 +167,47 @@ def _arg_backward(g: Tensor, arg: Tensor, col: Tensor, weight: Optional[Tensor],
         grad_x = g.new_zeros(num_cols * feat).index_add_(0, flat.view(-1), val.reshape(-1))
         grad_x = grad_x.view(num_cols, feat)
     if need_w:
+        assert x is not None
         val = g * x.reshape(-1)[flat]
         grad_w = g.new_zeros(col.numel()).index_add_(0, pos.view(-1), val.reshape(-1))
     return grad_x, grad_w
 
 
 torch.library.register_autograd("hgkit::spmm", _spmm_backward, setup_context=_spmm_setup)
+
+
+@torch.library.custom_op("hgkit::spmm_arg_backward", mutates_args=())
+def spmm_arg_backward_op(tptr: Tensor, tcol: Tensor, tperm: Tensor, arg: Tensor, g: Tensor,
+                         weight: Optional[Tensor], wperm: Optional[Tensor]) -> Tensor:
+    """max/min gradient w.r.t. the source rows over the transposed structure (native, no
+    atomics); used by the backward of :func:`spmm_op` when no double backward is recorded."""
+    native = D._native_module()
+    if tcol.numel() == 0 or g.size(1) == 0:
+        return g.new_zeros(tptr.numel() - 1, g.size(1))
+    tcol = tcol.to(tptr.dtype)
+    return native.spmm_arg_backward(tptr.contiguous(), tcol.contiguous(),
+                                    tperm.to(tptr.dtype).contiguous(), arg.contiguous(), g,
+                                    weight, weight_perm=wperm)
+
+
+@spmm_arg_backward_op.register_fake
+def _spmm_arg_backward_fake(tptr, tcol, tperm, arg, g, weight, wperm):
+    return g.new_empty(tptr.size(0) - 1, g.size(1))
+
+
+@torch.library.custom_op("hgkit::spmm_arg_sddmm", mutates_args=())
+def spmm_arg_sddmm_op(ptr: Tensor, col: Tensor, arg: Tensor, g: Tensor, x: Tensor) -> Tensor:
+    """max/min gradient w.r.t. the per-position weights (native)."""
+    if col.numel() == 0 or g.size(1) == 0:
+        return g.new_zeros(col.numel())
+    col = col.to(ptr.dtype)
+    return D._native_module().spmm_arg_sddmm(ptr.contiguous(), col.contiguous(),
+                                             arg.contiguous(), g, x.contiguous())
+
+
+@spmm_arg_sddmm_op.register_fake
+def _spmm_arg_sddmm_fake(ptr, col, arg, g, x):
+    return g.new_empty(col.size(0))
 
 
 # ============================================================================ sddmm

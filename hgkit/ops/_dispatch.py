@@ -423,14 +423,20 @@ def _empty_result(num_rows: int, feat: int, like: Tensor, reduce: str
 
 
 def _native_spmm(ptr: Tensor, col: Tensor, row: Tensor | None, weight: Tensor | None,
-                 x: Tensor, num_rows: int, reduce: str) -> tuple[Tensor, Tensor | None]:
+                 x: Tensor, num_rows: int, reduce: str, wperm: Tensor | None = None,
+                 src_scale: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
     if col.numel() == 0 or x.size(1) == 0 or num_rows == 0:
         return _empty_result(num_rows, x.size(1), x, reduce)
     if col.dtype != ptr.dtype:
         col = col.to(ptr.dtype)
     w = None if weight is None else weight.contiguous()
+    if w is None:
+        wperm = None
+    elif wperm is not None:
+        wperm = wperm.to(ptr.dtype).contiguous()
+    scale = None if src_scale is None else src_scale.contiguous()
     out, arg = _native_module().spmm(ptr.contiguous(), col.contiguous(), w, x.contiguous(),
-                                     num_rows, reduce)
+                                     num_rows, reduce, weight_perm=wperm, src_scale=scale)
     return out, (None if reduce in _LINEAR else arg)
 
 
