@@ -32,11 +32,14 @@ from hgkit.layers._base import as_hypergraph, check_features
 from hgkit.layers.hcha import HCHAConv
 from hgkit.layers.hgnn import HGNNConv, HGNNPConv
 from hgkit.layers.hnhn import HNHNConv
+from hgkit.layers.allset import AllDeepSets, AllSetTransformer
+from hgkit.layers.edhnn import EDHNN
 from hgkit.layers.hypergcn import HyperGCNConv
+from hgkit.layers.mlp import MLP as _MLPBlock
 from hgkit.layers.unigcnii import UniGCNIIConv
 
-__all__ = ["ConvStack", "HGNN", "HGNNP", "HCHA", "HNHN", "HyperGCN", "UniGCNII",
-           "activation_module", "norm_module"]
+__all__ = ["ConvStack", "HGNN", "HGNNP", "HCHA", "HNHN", "HyperGCN", "UniGCNII", "EDHNN",
+           "AllSetTransformer", "AllDeepSets", "MLP", "activation_module", "norm_module"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU, "prelu": nn.PReLU, "leaky_relu": nn.LeakyReLU,
                 "gelu": nn.GELU, "tanh": nn.Tanh, "identity": nn.Identity}
@@ -279,4 +282,32 @@ class UniGCNII(nn.Module):
         for conv in self.convs:
             h = torch.relu(conv(self.dropout(h), hg, x0=h0))
         return self.lin_out(self.dropout(h))
+
+
+class MLP(_MLPBlock):
+    r"""The structure-free baseline: the AllSet MLP block on the node features alone.
+
+    ``Linear -> ReLU -> Norm -> Dropout`` repeated, then ``Linear`` (see
+    :class:`hgkit.layers.mlp.MLP`). ``forward`` accepts and ignores a hypergraph so that it is
+    a drop-in replacement for the hypergraph models (when one is given, ``x`` must have one row
+    per node).
+
+    Example:
+        >>> import torch
+        >>> MLP(4, 16, 3)(torch.randn(5, 4)).shape
+        torch.Size([5, 3])
+    """
+
+    def __init__(self, in_channels: int, hidden_channels: int, out_channels: int,
+                 num_layers: int = 2, dropout: float = 0.5, normalization: str | None = "ln",
+                 input_norm: bool = False) -> None:
+        super().__init__(in_channels, hidden_channels, out_channels, num_layers, dropout,
+                         normalization, input_norm)
+
+    def forward(self, x: Tensor, hypergraph: Any = None, num_edges: int | None = None,
+                edge_weight: Tensor | None = None) -> Tensor:
+        if hypergraph is not None:
+            hg = as_hypergraph(hypergraph, x, num_edges, edge_weight)
+            check_features(x, hg.num_nodes, self.in_channels, hg.device)
+        return super().forward(x)
 
