@@ -25,7 +25,7 @@ from hgkit import ops
 from hgkit.hypergraph._checks import describe
 from hgkit.hypergraph.hypergraph import Hypergraph
 from hgkit.layers._base import HypergraphLayer, as_hypergraph, check_features
-from hgkit.layers.edhnn import lookup_defaults
+from hgkit.layers.edhnn import DatasetDefaults
 from hgkit.layers.mlp import MLP, check_dropout, check_normalization, check_positive_int
 
 __all__ = ["PMA", "AllSetTransformerConv", "AllDeepSetsConv", "AllSetTransformer",
@@ -354,7 +354,7 @@ _TRAINING: dict[str, Any] = dict(lr=1e-3, weight_decay=0.0, epochs=500, runs=20,
                                  train_prop=0.5, valid_prop=0.25)
 
 
-class AllSetTransformer(_SetGNN):
+class AllSetTransformer(DatasetDefaults, _SetGNN):
     r"""The AllSetTransformer node classifier (``SetGNN``, ``PMA=True``; Chien et al., ICLR
     2022): ``num_layers`` :class:`AllSetTransformerConv` layers with separate parameters.
 
@@ -410,6 +410,7 @@ class AllSetTransformer(_SetGNN):
         name: dict(_TRAINING, lr=lr, weight_decay=wd,
                    **({} if noise is None else {"feature_noise": noise}))
         for name, (_, _, _, lr, wd, noise) in _ROWS.items()}
+    TRAINING_FALLBACK: dict[str, Any] = _TRAINING
 
     def __init__(self, in_channels: int, hidden_channels: int, out_channels: int,
                  num_layers: int = 2, heads: int = 1, mlp_layers: int = 2,
@@ -426,22 +427,6 @@ class AllSetTransformer(_SetGNN):
                          normalization, make_conv)
         self.heads = heads
 
-    @classmethod
-    def defaults_for(cls, dataset: str) -> dict[str, Any]:
-        """The constructor settings of ``dataset`` (a copy; global defaults if unknown)."""
-        return lookup_defaults(cls.DEFAULTS, cls.GLOBAL_DEFAULTS, dataset)
-
-    @classmethod
-    def training_for(cls, dataset: str) -> dict[str, Any]:
-        """The training settings of ``dataset`` (a copy; the common ones if unknown)."""
-        return lookup_defaults(cls.TRAINING, _TRAINING, dataset)
-
-    @classmethod
-    def from_defaults(cls, dataset: str, in_channels: int, num_classes: int,
-                      **overrides: Any) -> AllSetTransformer:
-        """The model with the tuned settings of ``dataset``, updated by ``overrides``."""
-        return cls(in_channels=in_channels, out_channels=num_classes,
-                   **{**cls.defaults_for(dataset), **overrides})
 
 
 class AllDeepSets(_SetGNN):

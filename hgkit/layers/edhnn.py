@@ -392,6 +392,34 @@ def lookup_defaults(table: dict[str, dict[str, Any]], fallback: dict[str, Any],
     return dict(fallback)
 
 
+class DatasetDefaults:
+    """Per-dataset settings of a model class: ``DEFAULTS`` (constructor arguments per dataset),
+    ``GLOBAL_DEFAULTS`` (for other datasets), ``TRAINING`` (training settings per dataset) and
+    ``TRAINING_FALLBACK`` (for other datasets). Names match through :func:`dataset_key`."""
+
+    DEFAULTS: dict[str, dict[str, Any]] = {}
+    GLOBAL_DEFAULTS: dict[str, Any] = {}
+    TRAINING: dict[str, dict[str, Any]] = {}
+    TRAINING_FALLBACK: dict[str, Any] = {}
+
+    @classmethod
+    def defaults_for(cls, dataset: str) -> dict[str, Any]:
+        """The constructor settings of ``dataset`` (a copy; global defaults if unknown)."""
+        return lookup_defaults(cls.DEFAULTS, cls.GLOBAL_DEFAULTS, dataset)
+
+    @classmethod
+    def training_for(cls, dataset: str) -> dict[str, Any]:
+        """The training settings of ``dataset`` (a copy; the common ones if unknown)."""
+        return lookup_defaults(cls.TRAINING, cls.TRAINING_FALLBACK, dataset)
+
+    @classmethod
+    def from_defaults(cls, dataset: str, in_channels: int, num_classes: int,
+                      **overrides: Any) -> Any:
+        """The model with the settings of ``dataset``, updated by ``overrides``."""
+        return cls(in_channels=in_channels, out_channels=num_classes,  # type: ignore[call-arg]
+                   **{**cls.defaults_for(dataset), **overrides})
+
+
 def _activation(name: Any) -> nn.Module:
     key = "id" if name is None else name
     key = _check_choice(key, "activation", ("relu", "prelu", "id", "identity"))
@@ -423,7 +451,7 @@ _EDHNN_TRAINING: dict[str, Any] = dict(lr=1e-3, weight_decay=0.0, epochs=500, ru
                                        train_prop=0.5, valid_prop=0.25)
 
 
-class EDHNN(nn.Module):
+class EDHNN(DatasetDefaults, nn.Module):
     r"""The ED-HNN node classifier (``EquivSetGNN``; Wang et al., ICLR 2023): ONE conv whose
     weights are shared by all ``num_layers`` iterations.
 
@@ -483,6 +511,7 @@ class EDHNN(nn.Module):
     TRAINING: dict[str, dict[str, Any]] = {
         name: dict(_EDHNN_TRAINING, **({"feature_noise": 1.0} if "committees" in name else {}))
         for name in _EDHNN_ROWS}
+    TRAINING_FALLBACK: dict[str, Any] = _EDHNN_TRAINING
 
     def __init__(self, in_channels: int, hidden_channels: int, out_channels: int,
                  num_layers: int = 2, mlp1_layers: int = 2, mlp2_layers: int | None = None,
@@ -516,22 +545,6 @@ class EDHNN(nn.Module):
         self.classifier = MLP(c, classifier_hidden, out_channels, classifier_layers,
                               dropout=dropout, normalization=normalization)
 
-    @classmethod
-    def defaults_for(cls, dataset: str) -> dict[str, Any]:
-        """The constructor settings of ``dataset`` (a copy; global defaults if unknown)."""
-        return lookup_defaults(cls.DEFAULTS, cls.GLOBAL_DEFAULTS, dataset)
-
-    @classmethod
-    def training_for(cls, dataset: str) -> dict[str, Any]:
-        """The training settings of ``dataset`` (a copy; the common ones if unknown)."""
-        return lookup_defaults(cls.TRAINING, _EDHNN_TRAINING, dataset)
-
-    @classmethod
-    def from_defaults(cls, dataset: str, in_channels: int, num_classes: int,
-                      **overrides: Any) -> EDHNN:
-        """The model with the official settings of ``dataset``, updated by ``overrides``."""
-        return cls(in_channels=in_channels, out_channels=num_classes,
-                   **{**cls.defaults_for(dataset), **overrides})
 
     def reset_parameters(self) -> None:
         """Re-initialize every parameter (called before each run in the official protocol)."""

@@ -100,36 +100,34 @@ def _spmm_backward(ctx: Any, grad_out: Tensor, _grad_arg: Any) -> tuple:
     grad_x = grad_w = None
     g = grad_out.contiguous()
     if ctx.reduce in _LINEAR:
+        counts = None
+        if ctx.reduce == "mean":
+            counts = (ptr[1:] - ptr[:-1]).clamp(min=1).to(g.dtype)
         if need_x:
             if tptr is None:
                 (tptr, tcol, trow, _, _), tperm = transpose(ptr, col, ctx.num_cols)
                 twperm = None
             if weight is not None and twperm is None:
                 twperm = tperm if wperm is None else wperm[tperm]
-            scale = None
-            if ctx.reduce == "mean":  # fold 1 / count into the gather instead of a pass over g
-                scale = 1.0 / (ptr[1:] - ptr[:-1]).clamp(min=1).to(g.dtype)
+            # mean: fold 1 / count into the gather instead of a pass over g
+            scale = None if counts is None else 1.0 / counts
             grad_x, _ = spmm_op(tptr, tcol, trow, weight, g, ctx.num_cols, "sum",
                                 None, None, None, None, twperm, None, scale)
             if src_scale is not None:
                 grad_x = grad_x * src_scale.unsqueeze(1)
         if need_w:
-            gw = g
-            if ctx.reduce == "mean":
-                counts = (ptr[1:] - ptr[:-1]).clamp(min=1).to(g.dtype)
-                gw = g / counts.unsqueeze(1)
+            gw = g if counts is None else g / counts.unsqueeze(1)
             xs = x if src_scale is None else x * src_scale.unsqueeze(1)
             grad_w = _to_weight_order(sddmm_op(ptr, col, row, gw, xs), weight, wperm)
     else:
         xs = x if (x is None or src_scale is None) else x * src_scale.unsqueeze(1)
         if tptr is not None and _native_now(g):
-            w_csr = weight
             if need_x:
                 grad_x = spmm_arg_backward_op(tptr, tcol, tperm, arg, g, weight, wperm)
                 if src_scale is not None:
                     grad_x = grad_x * src_scale.unsqueeze(1)
             if need_w:
-                grad_w = _to_weight_order(spmm_arg_sddmm_op(ptr, col, arg, g, xs), w_csr, wperm)
+                grad_w = _to_weight_order(spmm_arg_sddmm_op(ptr, col, arg, g, xs), weight, wperm)
         else:
             w = weight if (weight is None or wperm is None) else weight[wperm]
             # Scatter the num_rows * F winners directly; a per-entry [nnz, F] gradient reduced
