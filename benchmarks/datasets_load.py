@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from hgkit import datasets
-from hgkit._demo import env_record
+from hgkit._env import env_record
 
 TOTAL_TARGET_S = 60.0
 CACHED_TARGET_S = 1.0

@@ -124,7 +124,7 @@ def run(num_nodes: int, num_edges: int, nnz: int, repeats: int, seed: int,
     """Generate the index, measure ``repeats`` fresh subprocesses, return JSON records."""
     import numpy as np
 
-    from hgkit._demo import env_record
+    from hgkit._env import env_record
 
     rng = np.random.default_rng(seed)
     index = np.stack([rng.integers(0, num_nodes, nnz), rng.integers(0, num_edges, nnz)])

@@ -469,7 +469,7 @@ def targets(records: list[dict[str, Any]]) -> str:
 
 def run(sizes: list[str], ops_: list[str], repeats: int, seed: int, feat: int, heads: int,
         progress: bool = True) -> list[dict[str, Any]]:
-    from hgkit._demo import env_record
+    from hgkit._env import env_record
     from hgkit.ops import _native
 
     if not _native.available():

@@ -21,7 +21,7 @@ from typing import Any
 import torch
 
 from benchmarks.hypergraph_build import _reset_peak, _status_mb
-from hgkit._demo import env_record
+from hgkit._env import env_record
 from hgkit.hypergraph.construct import from_feature_knn
 
 TARGET_MB = 2048.0

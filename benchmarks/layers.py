@@ -623,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
 def _env(args: argparse.Namespace, methods: list[str], edge_size: tuple[int, int]
          ) -> dict[str, Any]:
     from hgkit import ops
-    from hgkit._demo import env_record
+    from hgkit._env import env_record
 
     env = env_record()
     versions = {}
