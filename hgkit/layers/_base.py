@@ -20,9 +20,46 @@ from torch import Tensor, nn
 from hgkit.hypergraph._checks import describe
 from hgkit.hypergraph.hypergraph import Hypergraph
 
-__all__ = ["HypergraphLayer", "as_hypergraph", "check_features", "cached", "dtype_key"]
+__all__ = ["Dropout", "HypergraphLayer", "as_hypergraph", "check_features", "cached", "dropout",
+           "dtype_key"]
 
 T = TypeVar("T")
+
+
+def dropout(x: Tensor, p: float, training: bool = True) -> Tensor:
+    r"""Dropout: zero each entry with probability ``p``, scale the rest by :math:`1/(1-p)`.
+
+    The same distribution as :func:`torch.nn.functional.dropout`, with a faster CPU path:
+    PyTorch draws the CPU mask with ``bernoulli_``; comparing ``rand_like`` with ``p`` instead
+    makes forward + backward 2.6x faster (16 vs 43 ms for a 13k x 256 tensor on one core), and
+    dropout on incidence-level activations was a quarter of an ED-HNN training step. Other
+    devices use :func:`torch.nn.functional.dropout`. The random streams differ from
+    PyTorch's, so a seeded run drops other entries than ``F.dropout`` would.
+
+    Example:
+        >>> x = torch.ones(4, 1000)
+        >>> y = dropout(x, 0.5)
+        >>> sorted(set(y.unique().tolist())), abs(float((y == 0).float().mean()) - 0.5) < 0.05
+        ([0.0, 2.0], True)
+        >>> dropout(x, 0.5, training=False) is x
+        True
+    """
+    if not training or p == 0.0:
+        return x
+    if p >= 1.0:
+        return x * 0.0
+    if x.device.type != "cpu":
+        return nn.functional.dropout(x, p, True)
+    # a float keep-mask already scaled: one multiply forward and one backward (masked_fill
+    # and where are slower on CPU than the product)
+    return x * torch.rand_like(x).ge_(p).mul_(1.0 / (1.0 - p))
+
+
+class Dropout(nn.Dropout):
+    """:class:`torch.nn.Dropout` computed with :func:`dropout` (faster on CPU)."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - nn.Dropout's name
+        return dropout(input, self.p, self.training)
 
 
 def as_hypergraph(hypergraph: Any, x: Tensor, num_edges: int | None = None,

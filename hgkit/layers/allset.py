@@ -24,7 +24,7 @@ from torch.nn import functional as F
 from hgkit import ops
 from hgkit.hypergraph._checks import describe
 from hgkit.hypergraph.hypergraph import Hypergraph
-from hgkit.layers._base import HypergraphLayer, as_hypergraph, check_features
+from hgkit.layers._base import HypergraphLayer, as_hypergraph, dropout, check_features
 from hgkit.layers.edhnn import DatasetDefaults
 from hgkit.layers.mlp import MLP, check_dropout, check_normalization, check_positive_int
 
@@ -201,7 +201,7 @@ class AllSetTransformerConv(HypergraphLayer):
                 edge_weight: Tensor | None = None) -> Tensor:
         x, hg = self._inputs(x, hypergraph, num_edges, edge_weight)
         z = F.relu(self.node_to_edge(x, hg, "v2e"))
-        z = F.dropout(z, self.dropout, self.training)
+        z = dropout(z, self.dropout, self.training)
         return F.relu(self.edge_to_node(z, hg, "e2v"))
 
     def extra_repr(self) -> str:
@@ -276,10 +276,10 @@ class AllDeepSetsConv(HypergraphLayer):
                 edge_weight: Tensor | None = None) -> Tensor:
         x, hg = self._inputs(x, hypergraph, num_edges, edge_weight)
         p, training = self.dropout, self.training
-        z = F.dropout(F.relu(self.enc1(x)), p, training)
+        z = dropout(F.relu(self.enc1(x)), p, training)
         z = F.relu(self.dec1(ops.v2e(z, hg, self.aggregate)))
-        z = F.dropout(z, p, training)
-        h = F.dropout(F.relu(self.enc2(z)), p, training)
+        z = dropout(z, p, training)
+        h = dropout(F.relu(self.enc2(z)), p, training)
         return F.relu(self.dec2(ops.e2v(h, hg, self.aggregate)))
 
     def extra_repr(self) -> str:
@@ -320,9 +320,9 @@ class _SetGNN(nn.Module):
                 edge_weight: Tensor | None = None) -> Tensor:
         hg = as_hypergraph(hypergraph, x, num_edges, edge_weight)
         x = check_features(x, hg.num_nodes, self.in_channels, hg.device)
-        x = F.dropout(x, self.input_dropout, self.training)
+        x = dropout(x, self.input_dropout, self.training)
         for conv in self.convs:
-            x = F.dropout(conv(x, hg), self.dropout, self.training)
+            x = dropout(conv(x, hg), self.dropout, self.training)
         return self.classifier(x)
 
     def extra_repr(self) -> str:

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from hgkit import ops
 from hgkit.hypergraph import normalize
 from hgkit.hypergraph.hypergraph import Hypergraph
-from hgkit.layers._base import HypergraphLayer, cached, check_features, dtype_key
+from hgkit.layers._base import HypergraphLayer, cached, check_features, dropout, dtype_key
 from hgkit.layers.hgnn import hgnn_operator, hgnnp_operator
 
 __all__ = ["HCHAConv"]
@@ -175,7 +175,7 @@ class HCHAConv(HypergraphLayer):
             out = hgnn_operator(h, hg) if self.symmetric else hgnnp_operator(h, hg)
         else:
             alpha = self._scores(h, hg, hyperedge_attr)
-            alpha = nn.functional.dropout(alpha, self.dropout, self.training)
+            alpha = dropout(alpha, self.dropout, self.training)
             out = self._attend(h, hg, alpha)
             out = out.reshape(hg.num_nodes, -1) if self.concat else out.mean(dim=1)
         if self.bias is not None:

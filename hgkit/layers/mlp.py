@@ -17,6 +17,7 @@ from typing import Any
 from torch import Tensor, nn
 
 from hgkit.hypergraph._checks import describe
+from hgkit.layers._base import dropout
 
 __all__ = ["MLP", "check_positive_int", "check_dropout", "check_normalization"]
 
@@ -150,7 +151,7 @@ class MLP(nn.Module):
         for i in range(1, self.num_layers):
             z = nn.functional.relu(z)
             z = self.norms[i](z)
-            z = nn.functional.dropout(z, self.dropout, self.training)
+            z = dropout(z, self.dropout, self.training)
             z = self.lins[i](z)
         return z
 

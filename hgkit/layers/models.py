@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from hgkit.layers._base import as_hypergraph, check_features
+from hgkit.layers._base import Dropout, as_hypergraph, check_features
 from hgkit.layers.hcha import HCHAConv
 from hgkit.layers.hgnn import HGNNConv, HGNNPConv
 from hgkit.layers.hnhn import HNHNConv
@@ -116,8 +116,8 @@ class ConvStack(nn.Module):
         self.norms = nn.ModuleList(norm_module(norm, hidden_channels)
                                    for _ in range(num_layers - 1))
         self.acts = nn.ModuleList(activation_module(activation) for _ in range(num_layers - 1))
-        self.dropout = nn.Dropout(_probability(dropout, "dropout"))
-        self.input_dropout = nn.Dropout(_probability(input_dropout, "input_dropout"))
+        self.dropout = Dropout(_probability(dropout, "dropout"))
+        self.input_dropout = Dropout(_probability(input_dropout, "input_dropout"))
 
     def reset_parameters(self) -> None:
         """Re-initialize every convolution and norm."""
@@ -264,7 +264,7 @@ class UniGCNII(nn.Module):
             UniGCNIIConv(hidden_channels, hidden_channels, alpha=alpha, lamda=lamda, layer=i + 1)
             for i in range(num_layers))
         self.lin_out = nn.Linear(hidden_channels, out_channels)
-        self.dropout = nn.Dropout(_probability(dropout, "dropout"))
+        self.dropout = Dropout(_probability(dropout, "dropout"))
 
     def reset_parameters(self) -> None:
         """Re-initialize every linear map and convolution."""
