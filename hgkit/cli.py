@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the records (one per row, plus an env record) as JSON")
     bench.add_argument("--markdown", metavar="PATH", default=None,
                        help="also write the Markdown table to PATH")
+    bench.add_argument("--no-download", action="store_true",
+                       help="never download: missing dataset files are an error")
     bench.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     bench.set_defaults(handler=_benchmark)
 
@@ -152,6 +154,7 @@ def _benchmark(args: argparse.Namespace) -> int:
         records = benchmark.run(args.datasets, args.models, root=args.data_root,
                                 runs=args.runs, epochs=args.epochs, seed=args.seed,
                                 patience=args.patience, config=config,
+                                download=not args.no_download,
                                 progress=not args.no_progress)
     except benchmark.BenchmarkError as exc:
         return _error("benchmark", str(exc))

@@ -160,13 +160,14 @@ def _optimizer(settings: dict[str, Any]) -> Any:
 
 # ---------------------------------------------------------------------- datasets
 def load_dataset(config: dict[str, Any], name: str, root: str | os.PathLike[str] | None = None,
-                 seed: int = 0) -> HypergraphData:
+                 seed: int = 0, download: bool = True) -> HypergraphData:
     """Dataset ``name`` ready for training: features present, self-loops added if configured.
 
     Synthetic names (a ``synthetic`` entry in the config) are drawn from ``seed``; any other
     name is loaded with :func:`hgkit.datasets.load` from ``root`` (the config's ``load``
     options apply to known names; an unknown folder with a recognised layout loads with the
-    family's defaults).
+    family's defaults). ``download=False`` never touches the network: missing files are an
+    error.
 
     Example:
         >>> data = load_dataset(load_config(), "hsbm-homophilic", seed=0)
@@ -182,12 +183,21 @@ def load_dataset(config: dict[str, Any], name: str, root: str | os.PathLike[str]
                               name=name, metadata={"generator": "hsbm", **entry["synthetic"]})
     else:
         from hgkit import datasets
+        from hgkit.datasets.base import data_root, known_names
 
+        base = data_root(root)
+        if not (base / name / "raw").is_dir() and name not in known_names():
+            synthetic = [k for k, v in config["datasets"].items() if "synthetic" in v]
+            present = sorted(p.parent.name for p in base.glob("*/raw") if p.is_dir())
+            raise BenchmarkError(
+                f"Dataset {name!r} not found: no folder {base / name / 'raw'} and not a "
+                f"synthetic dataset ({', '.join(synthetic) or 'none configured'}); datasets "
+                f"under {base}: {', '.join(present) or 'none'}")
         options = dict(entry.get("load", {}))
         if "feature_noise" in options:
             options.setdefault("seed", seed)
         try:
-            data = datasets.load(name, root, progress=False, **options)
+            data = datasets.load(name, root, download=download, progress=False, **options)
         except datasets.DatasetError as exc:
             raise BenchmarkError(str(exc)) from None
         if not isinstance(data, HypergraphData):
@@ -234,7 +244,8 @@ def _names(values: Sequence[str] | None, default: Sequence[str], valid: Sequence
 def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = None, *,
         root: str | os.PathLike[str] | None = None, runs: int | None = None,
         epochs: int | None = None, seed: int = 0, patience: int | None = None,
-        config: dict[str, Any] | None = None, progress: bool = True) -> list[dict[str, Any]]:
+        config: dict[str, Any] | None = None, download: bool = True,
+        progress: bool = True) -> list[dict[str, Any]]:
     """Train every model on every dataset ``runs`` times; return the records.
 
     Args:
@@ -247,6 +258,7 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
         seed: base seed of data noise, splits and model initialization.
         patience: early-stopping patience (default ``None``: the protocol trains every epoch).
         config: a config from :func:`load_config` (default: the checked-in one).
+        download: fetch missing files of known datasets (pinned URLs, sha256 checked).
         progress: show a tqdm bar over runs.
 
     Returns:
@@ -277,7 +289,7 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
     try:
         for name, n_runs, n_epochs in plan:
             bar.set_postfix_str(f"{name}: loading")
-            data = load_dataset(config, name, root, seed)
+            data = load_dataset(config, name, root, seed, download)
             splits = random_splits(data.num_nodes, num_splits=n_runs,
                                    train=protocol.get("train", 0.5),
                                    val=protocol.get("val", 0.25), seed=seed)
