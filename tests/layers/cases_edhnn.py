@@ -90,7 +90,8 @@ def _meandeg(width: int | None = None):
 
 
 CASES = [
-    # defaults: phi/rho/psi 2 layers, LayerNorm input norm (rho on gathered pairs), mean,
+    # defaults: phi/rho/psi 2 layers, LayerNorm input norm (rho's LayerNorm + first Linear
+    # from per-node / per-hyperedge projections and sums), mean,
     # alpha 0.5
     LayerCase("EDHNNConv", lambda i, o: EDHNNConv(i, o), _edhnn(), weighted=False),
     # the Cora / Citeseer / Cora-CA / DBLP-CA command: rho = "take m_e", one-layer psi

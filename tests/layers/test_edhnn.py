@@ -29,7 +29,7 @@ def _explicit_node_messages(conv: EDHNNConv, x: torch.Tensor, hg: Hypergraph) ->
 
 
 @pytest.mark.parametrize("kwargs", [
-    dict(),                                               # LayerNorm on gathered pairs
+    dict(),                                               # LayerNorm from per-node/edge sums
     dict(mlp2_layers=1),                                  # ... with a 1-layer rho
     dict(normalization=None),                             # plain split, 2-layer rho
     dict(normalization=None, mlp2_layers=1, aggregate="sum"),  # rho leaves the sum
