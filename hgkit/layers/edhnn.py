@@ -70,8 +70,9 @@ def _first_affine(h: Tensor, m: Tensor, node: Tensor, edge: Tensor, mlp: MLP) ->
     Without input norm the affine map is split exactly,
     :math:`W [h_v \| m_e] + b = W_h h_v + (W_m m_e + b)`: two small matmuls over the nodes and
     the hyperedges, then one gather-add, instead of a ``[nnz, C_h + C_m]`` concatenation and
-    its matmul. An input norm (LayerNorm over the concatenation, or BatchNorm over the
-    incidences) couples the two parts, so it runs on the gathered concatenation as written.
+    its matmul. A LayerNorm input norm couples the two parts only through two per-incidence
+    scalars (mean and variance), so it is factored too (:func:`_layer_norm_affine`); a
+    BatchNorm over the incidences runs on the gathered concatenation as written.
     """
     lin, norm = mlp.lins[0], mlp.norms[0]
     if isinstance(norm, nn.Identity):
