@@ -119,3 +119,17 @@ def test_python_dash_m_hgkit_help():
                           text=True, timeout=120)
     assert done.returncode == 0
     assert "benchmark" in done.stdout and "info" in done.stdout
+
+
+def test_any_folder_with_an_upstream_layout_is_a_dataset(tmp_path, capsys, monkeypatch):
+    # a Cornell-format dataset hgkit has never seen: hyperedges + node labels, 1-based
+    monkeypatch.setenv("HGKIT_CACHE", str(tmp_path / "cache"))
+    raw = tmp_path / "root" / "my-trips" / "raw"
+    raw.mkdir(parents=True)
+    edges = [f"{i + 1},{(i + 1) % 40 + 1},{(i + 7) % 40 + 1}" for i in range(40)]
+    (raw / "hyperedges-my-trips.txt").write_text("\n".join(edges) + "\n")
+    (raw / "node-labels-my-trips.txt").write_text("".join(f"{i % 2 + 1}\n" for i in range(40)))
+    assert main(["benchmark", "--data-root", str(tmp_path / "root"), "--datasets", "my-trips",
+                 "--models", "hgnn,mlp", "--no-download", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "| my-trips | hgnn | " in out and "| my-trips | mlp | " in out
