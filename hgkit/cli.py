@@ -25,6 +25,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from hgkit.tasks.benchmark import markdown_table
 
@@ -92,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="early-stopping patience in epochs (default: none, as the "
                             "protocol)")
     bench.add_argument("--seed", type=_nonnegative_int, default=0, help="base seed (default 0)")
+    bench.add_argument("--first-run", type=_nonnegative_int, default=0, metavar="N",
+                       help="start at run N of the split sequence (split a long row over "
+                            "processes, then combine the JSON files with --merge)")
+    bench.add_argument("--merge", type=_csv, default=None, metavar="A.json,B.json",
+                       help="train nothing: combine the rows of earlier --json files (same "
+                            "dataset and model, disjoint runs) and print the table")
     bench.add_argument("--config", metavar="PATH", default=None,
                        help="benchmark TOML (default: hgkit/tasks/configs/"
                             "node_classification.toml)")
@@ -146,6 +153,9 @@ def _benchmark(args: argparse.Namespace) -> int:
     from hgkit.tasks import benchmark
 
     try:
+        if args.merge is not None:
+            records = benchmark.merge_records(*(_read_records(p) for p in args.merge))
+            return _emit(records, args)
         config = benchmark.load_config(args.config)
         if args.threads is not None:
             import torch
@@ -154,10 +164,32 @@ def _benchmark(args: argparse.Namespace) -> int:
         records = benchmark.run(args.datasets, args.models, root=args.data_root,
                                 runs=args.runs, epochs=args.epochs, seed=args.seed,
                                 patience=args.patience, config=config,
-                                download=not args.no_download,
+                                download=not args.no_download, first_run=args.first_run,
                                 progress=not args.no_progress)
     except benchmark.BenchmarkError as exc:
         return _error("benchmark", str(exc))
+    return _emit(records, args)
+
+
+def _read_records(path: str) -> list[dict[str, Any]]:
+    from hgkit.tasks.benchmark import BenchmarkError
+
+    try:
+        records = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BenchmarkError(f"Cannot read records from {path!r}: {exc}") from None
+    if not isinstance(records, list) or not all(
+            isinstance(r, dict) and ("task" in r) for r in records):
+        raise BenchmarkError(f"Expected {path!r} to hold a JSON list of benchmark records")
+    rows = [r for r in records if r["task"] != "env"]
+    for r in rows:
+        if not isinstance(r.get("scores"), list) or not {"dataset", "model"} <= set(r):
+            raise BenchmarkError(f"Expected every record of {path!r} to have 'dataset', "
+                                 "'model' and per-run 'scores'")
+    return records
+
+
+def _emit(records: list[dict[str, Any]], args: argparse.Namespace) -> int:
     table = markdown_table(records)
     print(table)
     if args.markdown:

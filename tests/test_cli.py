@@ -133,3 +133,23 @@ def test_any_folder_with_an_upstream_layout_is_a_dataset(tmp_path, capsys, monke
                  "--models", "hgnn,mlp", "--no-download", *FAST]) == 0
     out = capsys.readouterr().out
     assert "| my-trips | hgnn | " in out and "| my-trips | mlp | " in out
+
+
+def test_merge_combines_json_files_without_training(tmp_path, capsys):
+    a, b, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "all.json"
+    base = ["benchmark", "--datasets", "hsbm-homophilic", "--models", "mlp", "--epochs", "1",
+            "--no-progress"]
+    assert main([*base, "--runs", "1", "--json", str(a)]) == 0
+    assert main([*base, "--runs", "1", "--first-run", "1", "--json", str(b)]) == 0
+    capsys.readouterr()
+    assert main(["benchmark", "--merge", f"{a},{b}", "--json", str(out)]) == 0
+    assert "| hsbm-homophilic | mlp | " in capsys.readouterr().out
+    row = json.loads(out.read_text())[0]
+    assert row["runs"] == 2 and row["run_ids"] == [0, 1]
+
+
+def test_merge_of_a_bad_file_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"not": "a list"}')
+    assert main(["benchmark", "--merge", str(bad)]) == 2
+    assert "JSON list of benchmark records" in capsys.readouterr().err

@@ -56,7 +56,7 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = [
     "CONFIG_PATH", "DEFAULT_MODELS", "SYNTHETIC_DATASETS", "BenchmarkError", "build_model",
-    "load_config", "load_dataset", "markdown_table", "model_settings", "run",
+    "load_config", "load_dataset", "markdown_table", "merge_records", "model_settings", "run",
 ]
 
 #: The checked-in benchmark settings.
@@ -244,7 +244,7 @@ def _names(values: Sequence[str] | None, default: Sequence[str], valid: Sequence
 def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = None, *,
         root: str | os.PathLike[str] | None = None, runs: int | None = None,
         epochs: int | None = None, seed: int = 0, patience: int | None = None,
-        config: dict[str, Any] | None = None, download: bool = True,
+        config: dict[str, Any] | None = None, download: bool = True, first_run: int = 0,
         progress: bool = True) -> list[dict[str, Any]]:
     """Train every model on every dataset ``runs`` times; return the records.
 
@@ -259,20 +259,25 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
         patience: early-stopping patience (default ``None``: the protocol trains every epoch).
         config: a config from :func:`load_config` (default: the checked-in one).
         download: fetch missing files of known datasets (pinned URLs, sha256 checked).
+        first_run: index of the first run: ``first_run=5, runs=5`` runs splits 5..9 of the
+            sequence (with the model seeds of those runs), so that one row can be split over
+            processes or machines and combined with :func:`merge_records`.
         progress: show a tqdm bar over runs.
 
     Returns:
         One record per (dataset, model): ``task``, ``dataset``, ``model``, ``metric``
         (``"accuracy"``), ``mean``, ``std`` (percent), ``runs``, ``published``, ``seconds``
         (mean wall time of a run), ``peak_mb``, plus ``epoch_ms`` (mean training step),
-        ``epochs``, ``best_epoch`` (mean selected epoch), ``val_mean`` and ``parameters``;
-        then one env record.
+        ``epochs``, ``best_epoch`` (mean selected epoch), ``val_mean``, ``parameters``, ``seed``,
+        ``run_ids`` and the per-run ``scores``; then one env record.
     """
     from tqdm.auto import tqdm
 
     config = load_config() if config is None else config
     datasets = _names(datasets, SYNTHETIC_DATASETS, None, "dataset")
     models = _names(models, DEFAULT_MODELS, list(config["models"]), "model")
+    if isinstance(first_run, bool) or not isinstance(first_run, int) or first_run < 0:
+        raise BenchmarkError(f"Expected 'first_run' to be an int >= 0 (got {first_run!r})")
     for value, name in ((runs, "runs"), (epochs, "epochs"), (patience, "patience")):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                   or value < 1):
@@ -290,16 +295,17 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
         for name, n_runs, n_epochs in plan:
             bar.set_postfix_str(f"{name}: loading")
             data = load_dataset(config, name, root, seed, download)
-            splits = random_splits(data.num_nodes, num_splits=n_runs,
+            splits = random_splits(data.num_nodes, num_splits=first_run + n_runs,
                                    train=protocol.get("train", 0.5),
-                                   val=protocol.get("val", 0.25), seed=seed)
+                                   val=protocol.get("val", 0.25), seed=seed)[first_run:]
+            run_ids = list(range(first_run, first_run + n_runs))
             for model in models:
                 reset_peak_rss()
                 _, _, train = model_settings(config, model, name)
                 scores, vals, seconds, epoch_s, best = [], [], [], [], []
                 n_params = 0
-                for r, split in enumerate(splits):
-                    bar.set_postfix_str(f"{name} {model} run {r + 1}/{n_runs}")
+                for r, split in zip(run_ids, splits, strict=True):
+                    bar.set_postfix_str(f"{name} {model} run {r + 1}/{first_run + n_runs}")
                     train_mask, val_mask, test_mask = split.masks(data.num_nodes)
                     task = NodeClassification(
                         lambda f, c: build_model(config, model, name, f, c),  # noqa: B023
@@ -325,12 +331,65 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
                     "epoch_ms": round(1000 * sum(epoch_s) / n_runs, 3),
                     "epochs": n_epochs, "best_epoch": round(sum(best) / n_runs, 1),
                     "val_mean": round(sum(vals) / n_runs, 4), "parameters": n_params,
-                    "seed": seed, "scores": [round(s, 4) for s in scores],
+                    "seed": seed, "run_ids": run_ids, "scores": [round(s, 4) for s in scores],
                 })
     finally:
         bar.close()
     records.append(env_record())
     return records
+
+
+def merge_records(*record_lists: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Combine records of the same (dataset, model) made by separate :func:`run` calls.
+
+    Rows must agree on ``epochs`` and ``seed`` and have disjoint ``run_ids``; their per-run
+    ``scores`` are concatenated (in run order) and mean, std, ``seconds``, ``epoch_ms``,
+    ``best_epoch`` and ``val_mean`` are recomputed as means over all runs; ``peak_mb`` is the
+    largest. Env records are kept, one per input list.
+
+    Example:
+        >>> a = {"task": "node_classification", "dataset": "d", "model": "m", "epochs": 5,
+        ...      "seed": 0, "run_ids": [0], "scores": [70.0], "runs": 1, "seconds": 1.0,
+        ...      "epoch_ms": 2.0, "best_epoch": 3.0, "val_mean": 71.0, "peak_mb": 10.0}
+        >>> b = dict(a, run_ids=[1], scores=[74.0], peak_mb=12.0)
+        >>> m = merge_records([a], [b])[0]
+        >>> m["runs"], m["mean"], round(m["std"], 4), m["run_ids"], m["peak_mb"]
+        (2, 72.0, 2.8284, [0, 1], 12.0)
+    """
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    envs: list[dict[str, Any]] = []
+    for records in record_lists:
+        for r in records:
+            if r.get("task") == "env":
+                envs.append(r)
+            else:
+                rows.setdefault((r["dataset"], r["model"]), []).append(r)
+    merged = []
+    for (dataset, model), parts in rows.items():
+        for key in ("epochs", "seed"):
+            if len({p.get(key) for p in parts}) > 1:
+                raise BenchmarkError(f"Cannot merge {dataset}/{model}: the records differ in "
+                                     f"{key!r} ({[p.get(key) for p in parts]})")
+        pairs = sorted((i, s) for p in parts
+                       for i, s in zip(p.get("run_ids", range(len(p["scores"]))), p["scores"],
+                                       strict=True))
+        ids = [i for i, _ in pairs]
+        if len(set(ids)) != len(ids):
+            raise BenchmarkError(f"Cannot merge {dataset}/{model}: run ids repeat ({ids})")
+        scores = [s for _, s in pairs]
+        mean, std = _mean_std(scores)
+        total = len(scores)
+
+        def avg(key: str) -> float:
+            return sum(p[key] * len(p["scores"]) for p in parts) / total  # noqa: B023
+
+        merged.append(dict(parts[0], mean=round(mean, 4), std=round(std, 4), runs=total,
+                           run_ids=ids, scores=scores, seconds=round(avg("seconds"), 4),
+                           epoch_ms=round(avg("epoch_ms"), 3),
+                           best_epoch=round(avg("best_epoch"), 1),
+                           val_mean=round(avg("val_mean"), 4),
+                           peak_mb=max(p["peak_mb"] for p in parts)))
+    return merged + envs
 
 
 def _fmt(value: Any, digits: int = 2) -> str:

@@ -203,3 +203,26 @@ def test_markdown_table_shows_published_and_delta():
     lines = table.splitlines()
     assert len(lines) == 3
     assert lines[2] == "| d | m | 70.00 ± 1.00 | 72.45 | -2.45 | 10 | 3.2 | 2.00 | 500 |"
+
+
+def test_a_row_split_over_calls_merges_into_the_single_call_row(tiny):
+    whole = B.run(["tiny"], ["hgnn"], runs=3, config=tiny, progress=False)
+    head = B.run(["tiny"], ["hgnn"], runs=1, config=tiny, progress=False)
+    tail = B.run(["tiny"], ["hgnn"], runs=2, first_run=1, config=tiny, progress=False)
+    assert tail[0]["run_ids"] == [1, 2]
+    merged = B.merge_records(tail, head)
+    row = merged[0]
+    assert row["scores"] == whole[0]["scores"] and row["run_ids"] == [0, 1, 2]
+    assert (row["mean"], row["std"], row["runs"]) == (whole[0]["mean"], whole[0]["std"], 3)
+    assert [r["task"] for r in merged[1:]] == ["env", "env"]
+
+
+def test_merge_refuses_overlapping_runs_or_different_epochs(tiny):
+    a = B.run(["tiny"], ["mlp"], runs=1, config=tiny, progress=False)
+    with pytest.raises(B.BenchmarkError, match="run ids repeat"):
+        B.merge_records(a, a)
+    b = [dict(a[0], epochs=99, run_ids=[1])]
+    with pytest.raises(B.BenchmarkError, match="differ in 'epochs'"):
+        B.merge_records(a, b)
+    with pytest.raises(B.BenchmarkError, match="'first_run' to be an int >= 0"):
+        B.run(["tiny"], ["mlp"], first_run=-1, config=tiny, progress=False)
