@@ -288,6 +288,7 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
         entry = config["datasets"].get(name, {})
         plan.append((name, runs or entry.get("runs", protocol["runs"]),
                      epochs or entry.get("epochs", protocol["epochs"])))
+    env = env_record()  # taken now: the code that runs is the code checked out at the start
     records: list[dict[str, Any]] = []
     bar = tqdm(total=sum(r for _, r, _ in plan) * len(models), disable=not progress,
                desc="benchmark", unit="run", dynamic_ncols=True)
@@ -335,7 +336,7 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
                 })
     finally:
         bar.close()
-    records.append(env_record())
+    records.append(env)
     return records
 
 
