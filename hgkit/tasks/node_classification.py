@@ -292,10 +292,12 @@ class NodeClassification:
 
     def decision_function(self, data: Any) -> Tensor:
         """The ``[N, C]`` logits of every node of ``data`` (model in eval mode, no grad)."""
+        return self._logits(*self._inputs(data))
+
+    def _logits(self, x: Tensor, hg: Hypergraph) -> Tensor:
         model = self._check_fitted()
-        x, hg = self._inputs(data)
-        device = next(model.parameters()).device if any(True for _ in model.parameters()) \
-            else x.device
+        param = next(model.parameters(), None)
+        device = x.device if param is None else param.device
         with torch.no_grad():
             return model(x.to(device), hg.to(device))
 
@@ -326,7 +328,7 @@ class NodeClassification:
         mask = _mask(mask, hg.num_nodes, "mask")
         if not bool(mask.any()):
             raise ValueError("Expected 'mask' to select at least one node (got none)")
-        logits = self.decision_function(data)
+        logits = self._logits(x, hg)
         idx = mask.nonzero().flatten().to(logits.device)
         return _accuracy(logits, y.to(logits.device), idx)
 
