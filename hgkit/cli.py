@@ -5,6 +5,9 @@ Commands available now:
 * ``hgkit benchmark``: node classification, models x datasets x seeded runs with the
   ED-HNN / AllSet protocol (:mod:`hgkit.tasks.benchmark`); with no arguments the quick
   synthetic HSBM suite. Prints a Markdown table, optionally writes JSON records.
+* ``hgkit distill``: LightHGNN / LightHGNN+ distillation table, MLP vs teacher vs students
+  (:mod:`hgkit.tasks.distill_bench`), and with ``--speed`` the inference-speed experiment
+  (:mod:`hgkit.tasks.distill_speed`).
 * ``hgkit info``: versions, threads and machine.
 * ``hgkit datasets list|info NAME|verify [NAME ...]``: the dataset registry, file details and
   sha256 verification of the files present under ``--data-root``.
@@ -113,6 +116,57 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     bench.set_defaults(handler=_benchmark)
 
+    dist = commands.add_parser(
+        "distill", help="LightHGNN(+) distillation into MLPs: accuracy table and speed",
+        description="Distil a hypergraph teacher (HGNN) into MLPs with LightHGNN and "
+                    "LightHGNN+ (LightHGNN protocol: 20/100 per-class splits, seeds "
+                    "0..runs-1, 200 epochs). Prints MLP vs teacher vs students. --speed adds "
+                    "the inference-speed experiment on synthetic hypergraphs; --speed-only "
+                    "runs just that.")
+    dist.add_argument("--data-root", metavar="DIR", default=None,
+                      help="folder with one sub-folder per dataset in the upstream layout "
+                           "(default $HGKIT_DATA, else the user cache)")
+    dist.add_argument("--datasets", type=_csv, default=None, metavar="A,B",
+                      help="comma-separated dataset names (default: allset-cocitation-cora, "
+                           "allset-cocitation-citeseer, allset-coauthorship-cora, "
+                           "allset-20newsW100; hsbm-homophilic is a small synthetic set)")
+    dist.add_argument("--models", type=_csv, default=None, metavar="X,Y",
+                      help="rows among mlp, teacher, lighthgnn, lighthgnn+ (default: all)")
+    dist.add_argument("--runs", type=_positive_int, default=5, help="seeds per row (default 5)")
+    dist.add_argument("--seed", type=_nonnegative_int, default=0,
+                      help="first seed (default 0)")
+    dist.add_argument("--epochs", type=_positive_int, default=200,
+                      help="epochs of teacher and students (default 200)")
+    dist.add_argument("--setting", choices=("transductive", "production", "both"),
+                      default="transductive", help="evaluation setting (default transductive)")
+    dist.add_argument("--inductive-ratio", type=float, default=0.9, metavar="R",
+                      help="share of test nodes unseen in the production setting (default 0.9)")
+    dist.add_argument("--teacher", choices=("hgnn", "hgnnp"), default="hgnn",
+                      help="teacher model (default hgnn)")
+    dist.add_argument("--lamb", type=float, default=0.0,
+                      help="weight of the label cross-entropy in [0, 1] (default 0)")
+    dist.add_argument("--tau", type=float, default=1.0, help="KD temperature (default 1)")
+    dist.add_argument("--reference-loss", action="store_true",
+                      help="use the official code's effective KD target (see hgkit.tasks."
+                           "distill)")
+    dist.add_argument("--speed", action="store_true",
+                      help="also run the inference-speed experiment")
+    dist.add_argument("--speed-only", action="store_true",
+                      help="run only the inference-speed experiment")
+    dist.add_argument("--speed-nodes", type=_positive_int, default=55_000, metavar="N",
+                      help="nodes of the synthetic speed hypergraphs (default 55000)")
+    dist.add_argument("--speed-repeats", type=_positive_int, default=20, metavar="K",
+                      help="timed repeats per model, median reported (default 20)")
+    dist.add_argument("--threads", type=_positive_int, default=None,
+                      help="torch intra-op threads (default: torch's choice)")
+    dist.add_argument("--json", metavar="PATH", default=None, help="write the records as JSON")
+    dist.add_argument("--markdown", metavar="PATH", default=None,
+                      help="also write the Markdown table(s) to PATH")
+    dist.add_argument("--no-download", action="store_true",
+                      help="never download: missing dataset files are an error")
+    dist.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    dist.set_defaults(handler=_distill)
+
     info = commands.add_parser("info", help="versions, threads and machine",
                                description="Print versions, torch threads and the machine.")
     info.set_defaults(handler=_info)
@@ -169,6 +223,47 @@ def _benchmark(args: argparse.Namespace) -> int:
     except benchmark.BenchmarkError as exc:
         return _error("benchmark", str(exc))
     return _emit(records, args)
+
+
+def _distill(args: argparse.Namespace) -> int:
+    from hgkit.tasks import distill_bench
+    from hgkit.tasks.benchmark import BenchmarkError
+
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    if not 0.0 <= args.inductive_ratio <= 1.0:
+        return _error("distill", f"Expected '--inductive-ratio' in [0, 1] (got "
+                                 f"{args.inductive_ratio})")
+    records: list[dict[str, Any]] = []
+    tables: list[str] = []
+    try:
+        if not args.speed_only:
+            records = distill_bench.run(
+                args.datasets, args.models, root=args.data_root, runs=args.runs,
+                seed=args.seed, epochs=args.epochs, setting=args.setting,
+                inductive_ratio=args.inductive_ratio, teacher=args.teacher, lamb=args.lamb,
+                tau=args.tau, reference_loss=args.reference_loss,
+                download=not args.no_download, progress=not args.no_progress)
+            tables.append(distill_bench.markdown_table(records))
+        if args.speed or args.speed_only:
+            from hgkit.tasks import distill_speed
+
+            speed = distill_speed.speed_experiment(
+                num_nodes=args.speed_nodes, repeats=args.speed_repeats, seed=args.seed,
+                progress=not args.no_progress)
+            tables.append(distill_speed.markdown_speed_table(speed))
+            records = [r for r in records if r.get("task") != "env"] + speed
+    except (BenchmarkError, ValueError) as exc:
+        return _error("distill", str(exc))
+    text = "\n\n".join(tables)
+    print(text)
+    if args.markdown:
+        _write(args.markdown, text + "\n")
+    if args.json:
+        _write(args.json, json.dumps(records, indent=2) + "\n")
+    return 0
 
 
 def _read_records(path: str) -> list[dict[str, Any]]:
