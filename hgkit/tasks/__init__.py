@@ -2,10 +2,15 @@
 
 * :class:`NodeClassification`: full-batch node classification with best-validation
   selection (the ED-HNN / AllSet protocol), transductive or inductive.
+* :class:`DistillToMLP`: LightHGNN / LightHGNN+ distillation of a fitted hypergraph teacher
+  into an MLP that needs no hypergraph at inference (:mod:`hgkit.tasks.distill`).
 * :mod:`hgkit.tasks.benchmark`: the node-classification benchmark runner behind
   ``hgkit benchmark`` (datasets x models x seeded runs -> records and a Markdown table).
+* :mod:`hgkit.tasks.distill_bench`, :mod:`hgkit.tasks.distill_speed`: the distillation table
+  and the inference-speed experiment behind ``hgkit distill``.
 """
 
+from hgkit.tasks.distill import DistillToMLP
 from hgkit.tasks.node_classification import NodeClassification
 
-__all__ = ["NodeClassification"]
+__all__ = ["DistillToMLP", "NodeClassification"]
