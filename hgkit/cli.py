@@ -57,6 +57,20 @@ _positive_int = _int_at_least(1)
 _nonnegative_int = _int_at_least(0)
 
 
+def _speed_settings(text: str) -> list[tuple[str, int, tuple[int, int]]]:
+    out = []
+    for item in _csv(text):
+        try:
+            name, edges, sizes = item.split(":")
+            lo, hi = sizes.split("-")
+            out.append((name, int(edges), (int(lo), int(hi))))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected NAME:EDGES:LO-HI items such as size5:55000:2-8 (got {item!r})"
+            ) from None
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``hgkit`` command.
 
@@ -155,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="run only the inference-speed experiment")
     dist.add_argument("--speed-nodes", type=_positive_int, default=55_000, metavar="N",
                       help="nodes of the synthetic speed hypergraphs (default 55000)")
+    dist.add_argument("--speed-settings", type=_speed_settings, default=None,
+                      metavar="NAME:EDGES:LO-HI,...",
+                      help="densities of the speed experiment, e.g. size5:55000:2-8,"
+                           "size50:11000:25-75 (the default, scaled to --speed-nodes)")
     dist.add_argument("--speed-repeats", type=_positive_int, default=20, metavar="K",
                       help="timed repeats per model, median reported (default 20)")
     dist.add_argument("--threads", type=_positive_int, default=None,
@@ -251,10 +269,14 @@ def _distill(args: argparse.Namespace) -> int:
             from hgkit.tasks import distill_speed
 
             speed = distill_speed.speed_experiment(
-                num_nodes=args.speed_nodes, repeats=args.speed_repeats, seed=args.seed,
+                num_nodes=args.speed_nodes, settings=args.speed_settings,
+                repeats=args.speed_repeats, seed=args.seed,
                 progress=not args.no_progress)
             tables.append(distill_speed.markdown_speed_table(speed))
-            records = [r for r in records if r.get("task") != "env"] + speed
+            from hgkit._env import env_record
+
+            envs = [r for r in records if r.get("task") == "env"] or [env_record()]
+            records = [r for r in records if r.get("task") != "env"] + speed + envs
     except (BenchmarkError, ValueError) as exc:
         return _error("distill", str(exc))
     text = "\n\n".join(tables)
