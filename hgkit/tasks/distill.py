@@ -350,7 +350,7 @@ class DistillToMLP:
         self._check_params()
         x, hg = NodeClassification._inputs(data)
         n = hg.num_nodes
-        y, num_classes = NodeClassification._labels(NodeClassification, data, n)
+        y, num_classes = NodeClassification._labels(data, n)
         train = train_mask if train_mask is not None else getattr(data, "train_mask", None)
         if train is None:
             raise ValueError("Expected a 'train_mask' (argument or data.train_mask); got none")
@@ -492,7 +492,7 @@ class DistillToMLP:
         """The student's accuracy in ``[0, 1]`` over ``mask`` (default ``data.test_mask``)."""
         logits = self.decision_function(data)
         n = logits.size(0)
-        y, _ = NodeClassification._labels(NodeClassification, data, n)
+        y, _ = NodeClassification._labels(data, n)
         mask = mask if mask is not None else getattr(data, "test_mask", None)
         if mask is None:
             raise ValueError("Expected a 'mask' (argument or data.test_mask); got none")
@@ -529,7 +529,7 @@ def production_scores(estimator: Any, data: Any, test_observed: Tensor,
     """
     x, hg = NodeClassification._inputs(data)
     n = hg.num_nodes
-    y, _ = NodeClassification._labels(NodeClassification, data, n)
+    y, _ = NodeClassification._labels(data, n)
     obs_test = _as_mask(test_observed, n, "test_observed")
     ind_test = _as_mask(test_unobserved, n, "test_unobserved")
     if bool((obs_test & ind_test).any()):

@@ -215,6 +215,7 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
                     result = _one_run(data, models, r, epochs, mode, inductive_ratio,
                                       TEACHERS[teacher], lamb, tau, reference_loss)
                     for model, (metrics, ts, secs) in result.items():
+                        value: float
                         for metric, value in metrics.items():
                             rows.setdefault((model, metric), []).append(100.0 * value)
                         if ts is not None:
@@ -269,8 +270,8 @@ def _one_run(data: HypergraphData, models: Sequence[str], seed: int, epochs: int
         acc = float((logits[test].argmax(-1) == data.y[test]).float().mean())
         return {"accuracy": acc}, topology_score(logits, data.hypergraph)
 
-    common = {"lr": 0.01, "weight_decay": 5e-4, "epochs": epochs, "seed": seed,
-              "mode": task_mode}
+    common: dict[str, Any] = {"lr": 0.01, "weight_decay": 5e-4, "epochs": epochs,
+                              "seed": seed, "mode": task_mode}
     start = time.perf_counter()
     teach = NodeClassification(teacher_factory, **common).fit(data, train, val,
                                                               observed=observed)

@@ -160,7 +160,8 @@ class NodeClassification:
                              f"{hg.num_nodes} nodes")
         return x, hg
 
-    def _labels(self, data: Any, n: int) -> tuple[Tensor, int]:
+    @staticmethod
+    def _labels(data: Any, n: int) -> tuple[Tensor, int]:
         y = getattr(data, "y", None)
         if not isinstance(y, Tensor) or y.shape != (n,) or y.dtype != torch.long:
             got = f"{y.dtype}, {list(y.shape)}" if isinstance(y, Tensor) else type(y).__name__
