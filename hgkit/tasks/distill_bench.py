@@ -215,9 +215,8 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
                     result = _one_run(data, models, r, epochs, mode, inductive_ratio,
                                       TEACHERS[teacher], lamb, tau, reference_loss)
                     for model, (metrics, ts, secs) in result.items():
-                        value: float
-                        for metric, value in metrics.items():
-                            rows.setdefault((model, metric), []).append(100.0 * value)
+                        for metric, acc in metrics.items():
+                            rows.setdefault((model, metric), []).append(100.0 * acc)
                         if ts is not None:
                             topo.setdefault(model, []).append(ts)
                         seconds.setdefault(model, []).append(secs)
@@ -249,6 +248,7 @@ def _one_run(data: HypergraphData, models: Sequence[str], seed: int, epochs: int
              tau: float, reference_loss: bool
              ) -> dict[str, tuple[dict[str, float], float | None, float]]:
     n = data.num_nodes
+    assert data.y is not None  # load_dataset refuses datasets without labels
     split = per_class_split(data.y, 20, 100, seed=seed)
     train, val, test = split.masks(n)
     observed = None
