@@ -248,8 +248,9 @@ def _one_run(data: HypergraphData, models: Sequence[str], seed: int, epochs: int
              tau: float, reference_loss: bool
              ) -> dict[str, tuple[dict[str, float], float | None, float]]:
     n = data.num_nodes
-    assert data.y is not None  # load_dataset refuses datasets without labels
-    split = per_class_split(data.y, 20, 100, seed=seed)
+    y = data.y
+    assert y is not None  # load_dataset refuses datasets without labels
+    split = per_class_split(y, 20, 100, seed=seed)
     train, val, test = split.masks(n)
     observed = None
     inductive = mode == "production"
@@ -267,7 +268,7 @@ def _one_run(data: HypergraphData, models: Sequence[str], seed: int, epochs: int
         if inductive:
             s = production_scores(est, data, test_obs, test_ind)
             return {f"prod_{k}": v for k, v in s.items()}, None
-        acc = float((logits[test].argmax(-1) == data.y[test]).float().mean())
+        acc = float((logits[test].argmax(-1) == y[test]).float().mean())
         return {"accuracy": acc}, topology_score(logits, data.hypergraph)
 
     common: dict[str, Any] = {"lr": 0.01, "weight_decay": 5e-4, "epochs": epochs,
