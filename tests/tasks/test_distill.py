@@ -311,7 +311,8 @@ def test_load_dataset_normalizes_cocitation_features_like_dhg():
     torch.testing.assert_close(data.x.sum(1), torch.ones(2708))
     deg = torch.bincount(data.hypergraph.hyperedge_index[0], minlength=2708)
     assert int((deg == 0).sum()) == 0
-    assert data.hypergraph.num_edges == 1579 + 1274  # DHG: 1,579 plus fix_iso_v
+    # DHG merges the pickle's repeated hyperedges (1,579 -> 1,483), then fix_iso_v
+    assert data.hypergraph.num_edges == 1483 + 1274
 
 
 def test_run_records_and_table():
