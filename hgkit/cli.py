@@ -8,6 +8,9 @@ Commands available now:
 * ``hgkit distill``: LightHGNN / LightHGNN+ distillation table, MLP vs teacher vs students
   (:mod:`hgkit.tasks.distill_bench`), and with ``--speed`` the inference-speed experiment
   (:mod:`hgkit.tasks.distill_speed`).
+* ``hgkit reconstruct``: recover hypergraphs from projected graphs (max-clique, clique
+  cover, SHyRe): one graph file to a hyperedge file, or the benchmark table over ``shyre-*``
+  datasets (:mod:`hgkit.tasks.reconstruction_bench`).
 * ``hgkit info``: versions, threads and machine.
 * ``hgkit datasets list|info NAME|verify [NAME ...]``: the dataset registry, file details and
   sha256 verification of the files present under ``--data-root``.
@@ -185,6 +188,52 @@ def build_parser() -> argparse.ArgumentParser:
     dist.add_argument("--no-progress", action="store_true", help="hide progress bars")
     dist.set_defaults(handler=_distill)
 
+    rec = commands.add_parser(
+        "reconstruct", help="recover a hypergraph from its projected graph",
+        description="Reconstruct hyperedges from a projected (clique-expanded) graph. With "
+                    "GRAPH: read an edge list (or a HIF hypergraph, projected first), "
+                    "reconstruct it and write the hyperedges (-o OUT: HIF for .json, else one "
+                    "hyperedge per line). Without GRAPH: the benchmark over shyre-* datasets "
+                    "(Jaccard against the query hypergraph).")
+    rec.add_argument("graph", nargs="?", metavar="GRAPH",
+                     help="edge list file ('u v' per line) or HIF .json; omit for the "
+                          "benchmark")
+    rec.add_argument("--train", metavar="HYPERGRAPH", default=None,
+                     help="training hypergraph for --method shyre (one hyperedge per line, "
+                          "or HIF)")
+    rec.add_argument("--method", choices=("shyre", "maxclique", "cover"), default=None,
+                     help="with GRAPH: shyre when --train is given, else maxclique")
+    rec.add_argument("--truth", metavar="HYPERGRAPH", default=None,
+                     help="with GRAPH: score the result against these hyperedges")
+    rec.add_argument("-o", "--output", metavar="OUT", default=None,
+                     help="with GRAPH: where to write the hyperedges (default stdout)")
+    rec.add_argument("--budget", type=float, default=None,
+                     help="SHyRe clique-sampler budget (default: per dataset, else 1e4)")
+    rec.add_argument("--max-cliques", type=_positive_int, default=None, metavar="N",
+                     help="stop with an error after N maximal cliques")
+    rec.add_argument("--time-limit", type=float, default=None, metavar="S",
+                     help="stop maximal-clique enumeration with an error after S seconds")
+    rec.add_argument("--data-root", metavar="DIR", default=None,
+                     help="benchmark: folder with one sub-folder per dataset")
+    rec.add_argument("--datasets", type=_csv, default=None, metavar="A,B",
+                     help="benchmark: dataset names (default: shyre-enron, shyre-crime, "
+                          "shyre-foursquare, shyre-school, shyre-school2, shyre-dblp)")
+    rec.add_argument("--models", type=_csv, default=None, metavar="X,Y",
+                     help="benchmark: methods among maxclique, cover, shyre (default all)")
+    rec.add_argument("--runs", type=_positive_int, default=3,
+                     help="benchmark: seeds per seeded method (default 3)")
+    rec.add_argument("--seed", type=_nonnegative_int, default=123,
+                     help="first seed (default 123, as the official code)")
+    rec.add_argument("--threads", type=_positive_int, default=None,
+                     help="torch intra-op threads (default: torch's choice)")
+    rec.add_argument("--json", metavar="PATH", default=None, help="write the records as JSON")
+    rec.add_argument("--markdown", metavar="PATH", default=None,
+                     help="also write the Markdown table to PATH")
+    rec.add_argument("--no-download", action="store_true",
+                     help="never download: missing dataset files are an error")
+    rec.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    rec.set_defaults(handler=_reconstruct)
+
     info = commands.add_parser("info", help="versions, threads and machine",
                                description="Print versions, torch threads and the machine.")
     info.set_defaults(handler=_info)
@@ -285,6 +334,73 @@ def _distill(args: argparse.Namespace) -> int:
         _write(args.markdown, text + "\n")
     if args.json:
         _write(args.json, json.dumps(records, indent=2) + "\n")
+    return 0
+
+
+def _reconstruct(args: argparse.Namespace) -> int:
+    from hgkit.tasks import reconstruction as recon
+    from hgkit.tasks import reconstruction_bench as bench
+    from hgkit.tasks.benchmark import BenchmarkError
+
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    limits = {"max_cliques": args.max_cliques, "time_limit": args.time_limit}
+    try:
+        if args.graph is None:
+            for flag in ("train", "truth", "output", "method"):
+                if getattr(args, flag) is not None:
+                    return _error("reconstruct", f"--{flag} needs a GRAPH file (the "
+                                                 "benchmark uses --datasets / --models)")
+            records = bench.run(args.datasets, args.models, root=args.data_root,
+                                runs=args.runs, seed=args.seed, budget=args.budget,
+                                download=not args.no_download,
+                                progress=not args.no_progress, **limits)
+            table = bench.markdown_table(records)
+            print(table)
+            if args.markdown:
+                _write(args.markdown, table + "\n")
+            if args.json:
+                _write(args.json, bench.dumps(records))
+            return 0
+        method = args.method or ("shyre" if args.train else "maxclique")
+        if method == "shyre" and args.train is None:
+            return _error("reconstruct", "--method shyre needs --train HYPERGRAPH (a "
+                                         "training hypergraph of the same kind)")
+        graph, labels = bench.read_graph(args.graph)
+        progress = not args.no_progress
+        if method == "maxclique":
+            found = recon.max_clique_reconstruction(graph, progress=progress, **limits)
+        elif method == "cover":
+            found = recon.clique_cover(graph, seed=args.seed, progress=progress)
+        else:
+            from hgkit.tasks.shyre import SHyRe
+
+            train, _ = bench.read_hyperedges(args.train)
+            model = SHyRe(budget=args.budget or 1e4, seed=args.seed, progress=progress,
+                          **limits).fit(train)
+            found = model.reconstruct_sets(graph)
+        print(f"hgkit reconstruct: {len(found):,} hyperedges from a graph with "
+              f"{graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} edges "
+              f"({method})", file=sys.stderr)
+        if args.truth is not None:
+            truth, truth_labels = bench.read_hyperedges(args.truth)
+            named = [{labels[v] for v in s} for s in found]
+            truth_named = [{truth_labels[v] for v in s} for s in truth]
+            index = {lab: i for i, lab in enumerate(sorted({x for s in named + truth_named
+                                                            for x in s}, key=str))}
+            scores = recon.reconstruction_scores([[index[x] for x in s] for s in named],
+                                                 [[index[x] for x in s] for s in truth_named])
+            print("jaccard {jaccard:.4f} precision {precision:.4f} recall {recall:.4f} "
+                  "f1 {f1:.4f}".format(**scores), file=sys.stderr)
+        if args.output:
+            bench.write_hyperedges(found, labels, args.output)
+        else:
+            for s in found:
+                print(" ".join(str(labels[v]) for v in s))
+    except (BenchmarkError, recon.ReconstructionError) as exc:
+        return _error("reconstruct", str(exc))
     return 0
 
 
