@@ -4,6 +4,8 @@
   selection (the ED-HNN / AllSet protocol), transductive or inductive.
 * :class:`DistillToMLP`: LightHGNN / LightHGNN+ distillation of a fitted hypergraph teacher
   into an MLP that needs no hypergraph at inference (:mod:`hgkit.tasks.distill`).
+* :class:`SHyRe`: supervised reconstruction of a hypergraph from its projected graph
+  (:mod:`hgkit.tasks.shyre`; baselines and metrics in :mod:`hgkit.tasks.reconstruction`).
 * :mod:`hgkit.tasks.benchmark`: the node-classification benchmark runner behind
   ``hgkit benchmark`` (datasets x models x seeded runs -> records and a Markdown table).
 * :mod:`hgkit.tasks.distill_bench`, :mod:`hgkit.tasks.distill_speed`: the distillation table
@@ -12,5 +14,6 @@
 
 from hgkit.tasks.distill import DistillToMLP
 from hgkit.tasks.node_classification import NodeClassification
+from hgkit.tasks.shyre import SHyRe
 
-__all__ = ["DistillToMLP", "NodeClassification"]
+__all__ = ["DistillToMLP", "NodeClassification", "SHyRe"]

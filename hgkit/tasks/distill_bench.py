@@ -4,8 +4,9 @@ For every dataset and every seed ``seed, seed + 1, ...`` (LightHGNN: seeds 0..4)
 LightHGNN's protocol (spec ``node-classification-and-distillation.md`` section 5):
 
 1. Load the dataset; like DHG, merge repeated hyperedges (same node set) into one, give a
-   singleton hyperedge to every *isolated* node only (``fix_iso_v``), densify the features and, for the cocitation and coauthorship sets,
-   L1-normalize every feature row (DHG's ``norm_ft(ord=1)`` preprocessing of those sets).
+   singleton hyperedge to every *isolated* node only (``fix_iso_v``), densify the features
+   and, for the cocitation and coauthorship sets, L1-normalize every feature row (DHG's
+   ``norm_ft(ord=1)`` preprocessing of those sets).
 2. Split 20 training and 100 validation nodes per class, the rest test
    (:func:`~hgkit.datasets.splits.per_class_split`, seeded with the run's seed).
 3. ``transductive`` setting: train the teacher (``HGNN(F, 32, C)``, Adam lr 0.01, weight

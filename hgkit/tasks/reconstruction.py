@@ -46,7 +46,7 @@ from hgkit.hypergraph.construct import from_edge_list
 from hgkit.hypergraph.hypergraph import Hypergraph
 
 __all__ = [
-    "CliqueLimitError", "ReconstructionError", "as_edge_sets", "clique_cover",
+    "CliqueLimitError", "ReconstructionError", "as_edge_sets", "as_graph", "clique_cover",
     "max_clique_reconstruction", "maximal_cliques", "project", "reconstruction_scores",
     "to_hypergraph",
 ]
@@ -95,7 +95,16 @@ def project(hg: Hypergraph, weighted: bool = False) -> nx.Graph:
     return graph
 
 
-def _as_graph(graph: Any, name: str = "graph") -> nx.Graph:
+def as_graph(graph: Any, name: str = "graph") -> nx.Graph:
+    """``graph`` as an undirected simple ``networkx.Graph`` (a copy only when needed).
+
+    Accepts a networkx graph (directed or multi-graphs are converted) or an iterable of node
+    pairs; a Hypergraph is refused with advice to :func:`project` it first.
+
+    Example:
+        >>> sorted(as_graph([(0, 1), (1, 2)]).edges())
+        [(0, 1), (1, 2)]
+    """
     if isinstance(graph, nx.Graph) and not graph.is_directed() and not graph.is_multigraph():
         return graph
     if isinstance(graph, nx.Graph):
@@ -145,7 +154,7 @@ def maximal_cliques(graph: Any, *, max_cliques: int | None = None,
     """
     from tqdm.auto import tqdm
 
-    g = _as_graph(graph)
+    g = as_graph(graph)
     if nx.number_of_selfloops(g):
         g = nx.Graph(g)
         g.remove_edges_from(list(nx.selfloop_edges(g)))
@@ -223,7 +232,7 @@ def clique_cover(graph: Any, seed: int | None = 0, progress: bool = False) -> li
     """
     from tqdm.auto import tqdm
 
-    g = _as_graph(graph)
+    g = as_graph(graph)
     adj = {v: set(g.adj[v]) - {v} for v in g.nodes}
     edges = [(u, v) for u, v in g.edges() if u != v]
     if seed is not None:
