@@ -281,6 +281,18 @@ class EHGNNHyperDrop(nn.Module):
     ``HypergraphConv`` is (Glorot weight, zero bias). Hyperedge (node) features are not used
     by the edge stream, as in EHGNN.
 
+    **Graphs without edge features** (``edge_channels=0``: PROTEINS, IMDB, NCI1). Every edge
+    then starts with the same feature ``1``, and the dual convs are row-stochastic
+    (:math:`P\mathbf{1} = \mathbf{1}`), so every edge keeps one shared feature row through the
+    whole edge stream and every score is the same number: the edge stream cannot tell edges
+    apart. Computed over all edges, as the official code does, the scores differ only by
+    floating-point rounding (about ``1e-8``), and that noise picks the kept edges. With
+    ``uniform_shortcut=True`` (default) the stream is computed once on the shared row
+    (exact, O(h^2) instead of O(m h^2)) and the exact ties are resolved by HyperDrop's rule:
+    the first :math:`\lceil r |E_g| \rceil` edges of every graph (in ``edge_index`` order) are
+    kept, all with weight :math:`\mathrm{clamp}(\tanh s, 0, 1)`; gradients reach the edge and
+    score convs through that weight as before. ``uniform_shortcut=False`` runs the full stream.
+
     Args:
         in_channels: node feature size.
         num_classes: number of classes ``C``.
@@ -291,6 +303,8 @@ class EHGNNHyperDrop(nn.Module):
         edge_hidden: edge hidden size (default ``hidden``; EHGNN uses ``hidden // 8`` on COLLAB).
         num_layers: ``L`` (EHGNN: 3).
         dropout: dropout of the head.
+        uniform_shortcut: without edge features, compute the (uniform) edge stream once
+            (see above).
 
     Shapes:
         ``x`` ``[n, F]``, ``edge_index`` ``[2, m]``, ``batch`` ``[n]``, ``edge_attr``
@@ -306,10 +320,15 @@ class EHGNNHyperDrop(nn.Module):
 
     def __init__(self, in_channels: int, num_classes: int, hidden: int = 128,
                  ratio: float = 0.5, edge_channels: int = 0, edge_hidden: int | None = None,
-                 num_layers: int = 3, dropout: float = 0.5) -> None:
+                 num_layers: int = 3, dropout: float = 0.5, uniform_shortcut: bool = True
+                 ) -> None:
         super().__init__()
         _check_sizes(in_channels, num_classes, hidden, num_layers, dropout)
         self.edge_channels = C.check_count(edge_channels, "edge_channels")
+        if not isinstance(uniform_shortcut, bool):
+            raise TypeError(f"Expected 'uniform_shortcut' to be a bool "
+                            f"(got {C.describe(uniform_shortcut)})")
+        self.uniform_shortcut = uniform_shortcut
         eh = hidden if edge_hidden is None else C.check_count(edge_hidden, "edge_hidden",
                                                               minimum=1)
         self.ratio, self.num_layers = ratio, num_layers
@@ -335,24 +354,58 @@ class EHGNNHyperDrop(nn.Module):
     def forward(self, x: Tensor, edge_index: Tensor, batch: Tensor, num_graphs: int,
                 edge_attr: Tensor | None = None) -> Tensor:
         n, m = x.size(0), edge_index.size(1)
-        if edge_attr is None or self.edge_channels == 0:
-            edge_attr = x.new_ones(m, 1)
+        row: Tensor | None = None  # the shared edge feature row (uniform edges)
+        if self.edge_channels == 0:
+            if self.uniform_shortcut:
+                row = x.new_ones(1, 1)
+            else:
+                edge_attr = x.new_ones(m, 1)
+        elif edge_attr is None:
+            raise ValueError(f"The model was built for edge_channels={self.edge_channels} "
+                             "but 'edge_attr' is None")
         edge_weight: Tensor | None = None
         readout = _Readout(batch, num_graphs, ("max", "mean", "sum"))
         for i in range(self.num_layers):
             x = F.relu(self.convs[i](x, edge_index, edge_weight))
             if i < self.num_layers - 1:
-                dual, _ = dht(edge_index, num_nodes=n, add_loops=True)
-                edge_attr = F.relu(self.edge_convs[i](edge_attr, dual))
-                kept = self.drops[i](edge_attr, edge_index, num_nodes=n, batch=batch,
-                                     dual=dual)
-                edge_index, edge_attr, edge_weight = (kept.edge_index, kept.edge_attr,
-                                                      kept.edge_weight)
+                if row is not None:
+                    edge_index, edge_weight, row = self._uniform_drop(i, row, edge_index,
+                                                                      batch, num_graphs)
+                else:
+                    dual, _ = dht(edge_index, num_nodes=n, add_loops=True)
+                    edge_attr = F.relu(self.edge_convs[i](edge_attr, dual))
+                    kept = self.drops[i](edge_attr, edge_index, num_nodes=n, batch=batch,
+                                         dual=dual)
+                    edge_index, edge_attr, edge_weight = (kept.edge_index, kept.edge_attr,
+                                                          kept.edge_weight)
             readout.add(x)
         return self.classifier(readout.result())
 
+    def _uniform_drop(self, i: int, row: Tensor, edge_index: Tensor, batch: Tensor,
+                      num_graphs: int) -> tuple[Tensor, Tensor, Tensor]:
+        """Layer ``i`` of the edge stream when every edge carries the feature ``row``:
+        ``P (1 row Θ + 1 b) = 1 (row Θ + b)`` for the row-stochastic dual operator ``P``."""
+        edge_conv, score_conv = self.edge_convs[i].conv, self.drops[i].conv
+        row = F.relu(F.linear(row, edge_conv.weight, edge_conv.bias))
+        score = torch.tanh(F.linear(row, score_conv.weight, score_conv.bias)).reshape(())
+        edge_batch = batch[edge_index[0]]
+        k = self.drops[i].num_kept(torch.bincount(edge_batch, minlength=num_graphs))
+        keep = _first_per_group(edge_batch, k)
+        return edge_index[:, keep], score.clamp(0.0, 1.0).expand(keep.numel()), row
+
     def extra_repr(self) -> str:
-        return f"ratio={self.ratio}, num_layers={self.num_layers}"
+        return (f"ratio={self.ratio}, num_layers={self.num_layers}, "
+                f"uniform_shortcut={self.uniform_shortcut}")
+
+
+def _first_per_group(group: Tensor, k: Tensor) -> Tensor:
+    """Ids (ascending) of the first ``k[g]`` entries of every group ``g`` (in id order)."""
+    order = torch.sort(group, stable=True).indices
+    counts = torch.bincount(group, minlength=k.numel())
+    start = torch.cumsum(counts, 0) - counts
+    g = group[order]
+    rank = torch.arange(order.numel(), device=group.device) - start[g]
+    return torch.sort(order[rank < k[g]]).values
 
 
 class GCNPool(nn.Module):
@@ -441,7 +494,8 @@ class HGNNPool(GCNPool):
 
 
 def make_model(name: str, in_channels: int, num_classes: int, edge_channels: int = 0, *,
-               hidden: int = 128, ratio: float = 0.5, dropout: float = 0.5) -> nn.Module:
+               hidden: int = 128, ratio: float = 0.5, dropout: float = 0.5,
+               **kwargs: Any) -> nn.Module:
     """Build a model of :data:`MODELS` by name.
 
     Args:
@@ -452,6 +506,8 @@ def make_model(name: str, in_channels: int, num_classes: int, edge_channels: int
         hidden: hidden size.
         ratio: HyperDrop keep ratio (ignored by the baselines).
         dropout: dropout of the head.
+        **kwargs: further arguments of the model class (e.g. ``uniform_shortcut`` of
+            :class:`EHGNNHyperDrop`, ``num_layers``).
 
     Example:
         >>> type(make_model("gcn-sum", 7, 2)).__name__
@@ -459,11 +515,11 @@ def make_model(name: str, in_channels: int, num_classes: int, edge_channels: int
     """
     if name == "hyperdrop":
         return EHGNNHyperDrop(in_channels, num_classes, hidden, ratio, edge_channels,
-                              dropout=dropout)
+                              dropout=dropout, **kwargs)
     if name in ("gcn-mean", "gcn-sum"):
-        return GCNPool(in_channels, num_classes, hidden, name[4:], dropout=dropout)
+        return GCNPool(in_channels, num_classes, hidden, name[4:], dropout=dropout, **kwargs)
     if name == "hgnn-mean":
-        return HGNNPool(in_channels, num_classes, hidden, "mean", dropout=dropout)
+        return HGNNPool(in_channels, num_classes, hidden, "mean", dropout=dropout, **kwargs)
     raise ValueError(f"Expected 'name' in {MODELS} (got {name!r})")
 
 
@@ -663,7 +719,7 @@ class GraphClassification:
             gen = torch.Generator().manual_seed(self.seed)
             model = self._build(in_channels, dataset.num_classes, edge_channels, device)
             opt = torch.optim.Adam(model.parameters(), lr=self.lr,
-                                   weight_decay=self.weight_decay)
+                                   weight_decay=self.weight_decay, foreach=True)
             sched = None
             if self.schedule == "cosine-warmup":
                 warm = (self.patience or 0) * steps
@@ -688,7 +744,8 @@ class GraphClassification:
                                                  f"lower 'lr' (got {self.lr})")
                     loss.backward()
                     if self.grad_clip is not None:
-                        nn.utils.clip_grad_norm_(model.parameters(), self.grad_clip)
+                        nn.utils.clip_grad_norm_(model.parameters(), self.grad_clip,
+                                                 foreach=True)
                     opt.step()
                     if sched is not None:
                         sched.step()
@@ -819,7 +876,8 @@ def edge_ratio(dataset_name: str) -> float:
 def run_folds(dataset: GraphDataset, model_name: str, *, ratio: float | None = None,
               hidden: int = 128, seed: int = 42, folds: Sequence[Split] | None = None,
               epochs: int = 500, patience: int = 50, batch_size: int = 128,
-              lr: float = 5e-4, weight_decay: float = 1e-4, progress: bool = False
+              lr: float = 5e-4, weight_decay: float = 1e-4,
+              model_kwargs: dict[str, Any] | None = None, progress: bool = False
               ) -> CVResult:
     """EHGNN's k-fold protocol: one :class:`GraphClassification` per fold, tested once.
 
@@ -837,6 +895,8 @@ def run_folds(dataset: GraphDataset, model_name: str, *, ratio: float | None = N
         seed: seed of the models (and of the folds when they are drawn).
         folds: explicit :class:`~hgkit.datasets.splits.Split` objects (e.g. a subset).
         epochs, patience, batch_size, lr, weight_decay: see :class:`GraphClassification`.
+        model_kwargs: more keyword arguments of the model (e.g. ``{"uniform_shortcut":
+            False}`` or ``{"dropout": 0.2}``).
         progress: tqdm bar over folds.
 
     Returns:
@@ -855,7 +915,7 @@ def run_folds(dataset: GraphDataset, model_name: str, *, ratio: float | None = N
     if folds is None:
         folds = (ehgnn_folds(dataset) if dataset.folds else
                  kfold_split(dataset.num_graphs, 10, seed, stratify_y=dataset.y))
-    kwargs: dict[str, Any] = {"hidden": hidden}
+    kwargs: dict[str, Any] = {"hidden": hidden, **(model_kwargs or {})}
     if model_name == "hyperdrop":
         kwargs["ratio"] = ratio
     result = CVResult(dataset.name, model_name, ratio if model_name == "hyperdrop" else None)

@@ -219,12 +219,66 @@ def test_hyperdrop_uses_all_ones_edge_features_without_edge_attr():
     assert torch.equal(model.edge_convs[0].conv.bias, torch.zeros(4))  # HypergraphConv init
 
 
+def test_without_edge_features_every_edge_shares_one_row_up_to_rounding():
+    """The reason for the shortcut: on all-ones edge features the full stream is uniform."""
+    torch.manual_seed(0)
+    b = collate(toy(), [0, 1, 2, 3])
+    n = b.batch.numel()
+    model = EHGNNHyperDrop(2, 2, hidden=8, ratio=0.5, uniform_shortcut=False)
+    dual, _ = dht(b.edge_index, num_nodes=n, add_loops=True)
+    full = torch.relu(model.edge_convs[0](torch.ones(b.edge_index.size(1), 1), dual))
+    kept = model.drops[0](full, b.edge_index, num_nodes=n, batch=b.batch, dual=dual)
+    _, weight, row = model._uniform_drop(0, torch.ones(1, 1), b.edge_index, b.batch, 4)
+    torch.testing.assert_close(full, row.expand_as(full))
+    torch.testing.assert_close(kept.edge_weight, weight)
+
+
+def test_uniform_shortcut_equals_the_full_stream_when_the_scores_tie_exactly():
+    torch.manual_seed(0)
+    b = collate(toy(), [0, 1, 2, 3])
+    fast = EHGNNHyperDrop(2, 2, hidden=8, ratio=0.5)
+    with torch.no_grad():  # score convs: weight 0, bias 0.5 -> every score is tanh(0.5)
+        for drop in fast.drops:
+            drop.conv.weight.zero_()
+            drop.conv.bias.fill_(0.5)
+    full = EHGNNHyperDrop(2, 2, hidden=8, ratio=0.5, uniform_shortcut=False)
+    full.load_state_dict(fast.state_dict())
+    fast.eval(), full.eval()
+    torch.testing.assert_close(fast(b.x, b.edge_index, b.batch, 4),
+                               full(b.x, b.edge_index, b.batch, 4))
+
+
+def test_uniform_shortcut_keeps_the_first_edges_of_every_graph_and_trains_the_edge_convs():
+    torch.manual_seed(0)
+    ds = toy(shuffle_edges=True)
+    b = collate(ds, [0, 1, 2, 3])
+    model = EHGNNHyperDrop(2, 2, hidden=8, ratio=0.5)
+    seen = []
+    model.convs[1].register_forward_hook(lambda mod, args, out: seen.append(args[1:]))
+    model(b.x, b.edge_index, b.batch, 4).sum().backward()
+    edge_index, weight = seen[0]
+    edge_batch = b.batch[b.edge_index[0]]
+    want = torch.cat([(edge_batch == g).nonzero().view(-1)[:k] for g, k in
+                      ((0, 3), (1, 2), (3, 3))]).sort().values
+    assert torch.equal(edge_index, b.edge_index[:, want])
+    assert weight.shape == (8,) and bool((weight == weight[0]).all())
+    for conv in (model.edge_convs[0].conv, model.drops[0].conv, model.drops[1].conv):
+        assert conv.weight.grad is not None
+
+
+def test_edge_channels_without_edge_attr_is_an_error():
+    model = EHGNNHyperDrop(2, 2, hidden=4, edge_channels=3)
+    b = collate(toy(), [0])
+    with pytest.raises(ValueError, match="built for edge_channels=3 but 'edge_attr' is None"):
+        model(b.x, b.edge_index, b.batch, 1)
+
+
 def test_graph_order_in_the_batch_permutes_the_logits():
     torch.manual_seed(0)
     ds = toy()
-    for name in gc.MODELS:
-        model = make_model(name, 2, 2, 1, hidden=8, ratio=0.5).eval()
-        a, b = collate(ds, [0, 1, 2, 3]), collate(ds, [3, 2, 1, 0])
+    a, b = collate(ds, [0, 1, 2, 3]), collate(ds, [3, 2, 1, 0])
+    for name, edge_channels in [(m, 1) for m in gc.MODELS] + [("hyperdrop", 0)]:
+        model = make_model(name, 2, 2, edge_channels, hidden=8, ratio=0.5).eval()
         out_a = model(a.x, a.edge_index, a.batch, 4, a.edge_attr)
         out_b = model(b.x, b.edge_index, b.batch, 4, b.edge_attr)
         torch.testing.assert_close(out_a, out_b.flip(0), msg=name)
