@@ -95,6 +95,9 @@ class GCNConv(nn.Module):
         torch.Size([3, 8])
     """
 
+    #: Not a hypergraph ``(x, hypergraph)`` layer, so outside the hypergraph layer contract.
+    contract_exempt = "graph layer: forward(x, edge_index) on a graph, not a hypergraph"
+
     def __init__(self, in_channels: int, out_channels: int, bias: bool = True) -> None:
         super().__init__()
         self.in_channels = C.check_count(in_channels, "in_channels", minimum=1)

@@ -149,6 +149,19 @@ def test_gcnconv_gradcheck_in_features_weights_and_parameters():
         (weight, bias))
 
 
+def test_gcnconv_is_permutation_equivariant_and_linear_without_edges():
+    torch.manual_seed(0)
+    conv = GCNConv(3, 4).double()
+    nn.init.normal_(conv.bias)
+    x = torch.randn(5, 3, dtype=torch.float64)
+    perm = torch.tensor([3, 0, 4, 1, 2])
+    inv = torch.argsort(perm)
+    torch.testing.assert_close(conv(x[perm], inv[GRAPH]), conv(x, GRAPH)[perm])
+    empty = torch.zeros(2, 0, dtype=torch.long)
+    torch.testing.assert_close(conv(x, empty), x @ conv.weight.t() + conv.bias)
+    assert conv(x[:0], empty).shape == (0, 4)
+
+
 def test_gcnconv_init_and_errors():
     conv = GCNConv(3, 4)
     assert torch.equal(conv.bias, torch.zeros(4))
@@ -447,3 +460,10 @@ def test_run_folds_draws_stratified_folds_without_fold_files():
 def test_edge_ratios_of_the_spec():
     assert edge_ratio("tu-PROTEINS") == 0.65 and edge_ratio("MUTAG") == 0.9
     assert edge_ratio("tu-IMDB-BINARY") == 0.9
+
+
+def test_first_per_group_in_any_order():
+    group = torch.tensor([2, 0, 2, 1, 0, 2, 0])
+    keep = gc._first_per_group(group, torch.tensor([2, 0, 1]))
+    assert keep.tolist() == [0, 1, 4]  # group 2: id 0; group 0: ids 1, 4; group 1: none
+    assert gc._first_per_group(torch.tensor([0, 0, 1]), torch.tensor([1, 1])).tolist() == [0, 2]
