@@ -238,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gcl = commands.add_parser(
         "graph-classification", help="graph classification via the dual hypergraph (EHGNN)",
-        description="EHGNN HyperDrop and baselines (gcn-mean, gcn-sum, hgnn-mean) with the "
+        description="EHGNN HyperDrop, its HyperCluster variant and baselines (gcn-mean, "
+                    "gcn-sum, hgnn-mean) with the "
                     "EHGNN 10-fold protocol (fold files; validation = previous fold's test; "
                     "early stopping on validation loss) on TU datasets.")
     gcl.add_argument("--data-root", metavar="DIR", default=None,
@@ -247,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="TU dataset names (default: tu-MUTAG, tu-PROTEINS, tu-IMDB-BINARY, "
                           "tu-NCI1)")
     gcl.add_argument("--models", type=_csv, default=None, metavar="X,Y",
-                     help="models (default: hyperdrop, gcn-mean, gcn-sum, hgnn-mean)")
+                     help="models (default: hyperdrop, hypercluster, gcn-mean, gcn-sum, "
+                          "hgnn-mean)")
     gcl.add_argument("--seed", type=_nonnegative_int, default=42,
                      help="model seed (default 42, as EHGNN)")
     gcl.add_argument("--epochs", type=_positive_int, default=500,

@@ -8,7 +8,8 @@ checkpoint) and return one record per (dataset, model) in the ``DESIGN.md`` shap
 (``np.std``, ddof 0, as EHGNN reports; ``std_ddof`` says so), ``runs`` = folds, ``published``
 ``None`` (the spec has no verified EHGNN number), ``seconds`` = wall time of the whole k-fold
 run, ``peak_mb``; extra fields ``scores`` (per-fold accuracy), ``best_epoch`` and ``epochs``
-(means over folds), ``epoch_ms``, ``ratio`` (HyperDrop's keep ratio) and ``seed``.
+(means over folds), ``epoch_ms``, ``ratio`` (HyperDrop's keep ratio, HyperCluster's seed
+ratio), ``num_seeds`` (HyperCluster) and ``seed``.
 
 Example:
     >>> recs = run(["tu-MUTAG"], ["gcn-mean"], epochs=1, patience=1, num_folds=2,
@@ -29,7 +30,8 @@ __all__ = ["DEFAULT_DATASETS", "DEFAULT_MODELS", "markdown_table", "run"]
 #: The issue's datasets.
 DEFAULT_DATASETS: tuple[str, ...] = ("tu-MUTAG", "tu-PROTEINS", "tu-IMDB-BINARY", "tu-NCI1")
 #: HyperDrop and its baselines in the same harness.
-DEFAULT_MODELS: tuple[str, ...] = ("hyperdrop", "gcn-mean", "gcn-sum", "hgnn-mean")
+DEFAULT_MODELS: tuple[str, ...] = ("hyperdrop", "hypercluster", "gcn-mean", "gcn-sum",
+                                   "hgnn-mean")
 
 
 def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = None, *,
@@ -93,6 +95,8 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
                         ratio = gc.edge_ratio(name)
                     except KeyError as exc:
                         raise BenchmarkError(str(exc)) from None
+                elif model == "hypercluster":
+                    ratio = gc.CLUSTER_RATIO
                 res = gc.run_folds(data, model, ratio=ratio, hidden=hidden, seed=seed,
                                    folds=folds, epochs=epochs, patience=patience,
                                    progress=False)
@@ -108,7 +112,9 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
                     "epochs": round(sum(f["epochs"] for f in res.folds) / n, 1),
                     "epoch_ms": round(1000 * sum(f["epoch_seconds"] for f in res.folds) / n,
                                       2),
-                    "ratio": ratio, "seed": seed, "folds": fold_source,
+                    "ratio": ratio, "seed": seed,
+                    "num_seeds": (gc.cluster_seeds(data, ratio) if model == "hypercluster"
+                                  else None), "folds": fold_source,
                     "max_epochs": epochs, "patience": patience, "hidden": hidden,
                 })
                 bar.update()

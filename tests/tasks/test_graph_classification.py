@@ -17,10 +17,12 @@ from hgkit.layers.gcn import GCNConv
 from hgkit.layers.hgnn import HGNNPConv
 from hgkit.tasks import graph_classification as gc
 from hgkit.tasks.graph_classification import (
+    EHGNNHyperCluster,
     EHGNNHyperDrop,
     GCNPool,
     GraphClassification,
     collate,
+    cluster_seeds,
     cosine_with_warmup,
     edge_ratio,
     graph_hypergraph,
@@ -467,3 +469,53 @@ def test_first_per_group_in_any_order():
     keep = gc._first_per_group(group, torch.tensor([2, 0, 1]))
     assert keep.tolist() == [0, 1, 4]  # group 2: id 0; group 0: ids 1, 4; group 1: none
     assert gc._first_per_group(torch.tensor([0, 0, 1]), torch.tensor([1, 1])).tolist() == [0, 2]
+
+
+# ---------------------------------------------------------------------------- HyperCluster
+def test_hypercluster_graphs_in_a_batch_never_see_each_other():
+    torch.manual_seed(0)
+    ds = toy()
+    model = EHGNNHyperCluster(2, 3, hidden=8, num_seeds=2, edge_channels=1, edge_hidden=4).eval()
+    b = collate(ds, [0, 1, 2, 3])
+    together = model(b.x, b.edge_index, b.batch, 4, b.edge_attr)
+    for g in range(4):
+        one = collate(ds, [g])
+        torch.testing.assert_close(together[g:g + 1],
+                                   model(one.x, one.edge_index, one.batch, 1, one.edge_attr))
+
+
+def test_hypercluster_edge_stream_starts_from_endpoint_features_and_pools_per_graph():
+    torch.manual_seed(0)
+    b = collate(toy(), [0, 1])
+    model = EHGNNHyperCluster(2, 2, hidden=8, num_seeds=3, edge_hidden=4)
+    seen = {}
+    model.edge_convs[0].register_forward_hook(lambda mod, args, out: seen.update(first=args[0]))
+    model.pool.register_forward_hook(lambda mod, args, kw, out: seen.update(pool=out),
+                                     with_kwargs=True)
+    out = model(b.x, b.edge_index, b.batch, 2)
+    src, dst = b.edge_index
+    torch.testing.assert_close(seen["first"], (b.x[src] + b.x[dst]) / 2)
+    assert seen["first"].unique(dim=0).size(0) > 1  # edges are told apart without edge_attr
+    att = seen["pool"].attention  # [m, heads, S]: a softmax over the edges of each graph
+    edge_batch = b.batch[src]
+    for g in range(2):
+        torch.testing.assert_close(att[edge_batch == g].sum(0), torch.ones(1, 3))
+    assert model.classifier[0].in_features == 3 * 8 + 3 * 4
+    out.sum().backward()
+    for p in (model.edge_convs[0].conv.weight, model.edge_convs[1].conv.weight,
+              model.pool.seeds, model.pool.conv_k.weight, model.convs[0].weight):
+        assert p.grad is not None and bool(p.grad.abs().sum() > 0)
+
+
+def test_hypercluster_errors_and_seed_count(mutag):
+    with pytest.raises(ValueError, match="Expected 'num_layers' >= 2"):
+        EHGNNHyperCluster(2, 2, num_layers=1)
+    model = EHGNNHyperCluster(2, 2, hidden=4, edge_channels=3)
+    b = collate(toy(), [0])
+    with pytest.raises(ValueError, match="built for edge_channels=3 but 'edge_attr' is None"):
+        model(b.x, b.edge_index, b.batch, 1)
+    avg = mutag.edge_index.size(1) / mutag.num_graphs  # 39.6 directed edges per graph
+    assert cluster_seeds(mutag) == math.ceil(0.15 * avg) == 6
+    res = run_folds(mutag, "hypercluster", hidden=8, epochs=1, folds=ehgnn_folds(mutag)[:1])
+    assert res.ratio == 0.15 and len(res.folds) == 1
+    assert isinstance(make_model("hypercluster", 3, 2, num_seeds=2), EHGNNHyperCluster)

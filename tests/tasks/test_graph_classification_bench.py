@@ -20,14 +20,15 @@ needs_data = pytest.mark.skipif(not (DATA_ROOT / "tu-MUTAG").is_dir(),
 def test_records_follow_the_design(tmp_path, capsys):
     out = tmp_path / "r.json"
     assert main(["graph-classification", "--data-root", str(DATA_ROOT), "--datasets",
-                 "tu-MUTAG", "--models", "gcn-mean,hyperdrop", "--epochs", "2", "--patience",
-                 "1", "--folds", "2", "--no-progress", "--json", str(out)]) == 0
+                 "tu-MUTAG", "--models", "gcn-mean,hyperdrop,hypercluster", "--epochs", "2",
+                 "--patience", "1", "--folds", "2", "--no-progress", "--json", str(out)]) == 0
     table = capsys.readouterr().out
     assert "| tu-MUTAG | hyperdrop |" in table and "Δ gcn-mean" in table
     recs = json.loads(out.read_text())
     rows = {r["model"]: r for r in recs if r["task"] == "graph_classification"}
     assert recs[-1]["task"] == "env"
     assert rows["hyperdrop"]["ratio"] == 0.9 and rows["gcn-mean"]["ratio"] is None
+    assert rows["hypercluster"]["ratio"] == 0.15 and rows["hypercluster"]["num_seeds"] == 6
     for r in rows.values():
         assert r["metric"] == "accuracy" and r["runs"] == 2 and len(r["scores"]) == 2
         assert r["mean"] == pytest.approx(sum(r["scores"]) / 2, abs=1e-3)
