@@ -13,6 +13,9 @@ Commands available now:
   datasets (:mod:`hgkit.tasks.reconstruction_bench`).
 * ``hgkit graph-classification``: EHGNN (HyperDrop) and baselines with the 10-fold protocol on
   TU datasets (:mod:`hgkit.tasks.graph_classification_bench`).
+* ``hgkit holp``: Benson et al.'s higher-order link prediction (open triangles that close),
+  every score of the ScHoLP table with ``--label-mode reference|correct|both``
+  (:mod:`hgkit.tasks.holp_bench`).
 * ``hgkit info``: versions, threads and machine.
 * ``hgkit datasets list|info NAME|verify [NAME ...]``: the dataset registry, file details and
   sha256 verification of the files present under ``--data-root``.
@@ -269,6 +272,37 @@ def build_parser() -> argparse.ArgumentParser:
     gcl.add_argument("--no-progress", action="store_true", help="hide progress bars")
     gcl.set_defaults(handler=_graph_classification)
 
+    holp = commands.add_parser(
+        "holp", help="higher-order link prediction: which open triangles close (ScHoLP)",
+        description="Benson et al. (PNAS 2018): temporal 80/20 split of timestamped simplices, "
+                    "open triangles of the weighted projection, every score of the paper's "
+                    "Table 3 (AUC-PR / random).")
+    holp.add_argument("--data-root", metavar="DIR", default=None,
+                      help="folder with one sub-folder per dataset in the upstream layout")
+    holp.add_argument("--datasets", type=_csv, default=None, metavar="A,B",
+                      help="scholp-* datasets (default: email-Enron, contact-primary-school, "
+                           "contact-high-school, NDC-classes, email-Eu, tags-math-sx)")
+    holp.add_argument("--scores", type=_csv, default=None, metavar="X,Y",
+                      help="score names, or 'all' (default: the Table 3 columns harmonic, "
+                           "geometric, arithmetic, adamic_adar, proj_graph_PA, UPKatz, UPPR, "
+                           "logreg_supervised)")
+    holp.add_argument("--label-mode", choices=("reference", "correct", "both"),
+                      default="reference",
+                      help="'reference': the labels of the published pipeline (a closed "
+                           "triangle counts only if its lowest-degree node has the smallest "
+                           "id); 'correct': every closure (default reference)")
+    holp.add_argument("--max-dense-nodes", type=_positive_int, default=5000, metavar="N",
+                      help="largest projected graph the walk scores invert densely (5000)")
+    holp.add_argument("--threads", type=_positive_int, default=None,
+                      help="torch intra-op threads (default: torch's choice)")
+    holp.add_argument("--json", metavar="PATH", default=None, help="write the records as JSON")
+    holp.add_argument("--markdown", metavar="PATH", default=None,
+                      help="also write the Markdown table to PATH")
+    holp.add_argument("--no-download", action="store_true",
+                      help="never download: missing dataset files are an error")
+    holp.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    holp.set_defaults(handler=_holp)
+
     info = commands.add_parser("info", help="versions, threads and machine",
                                description="Print versions, torch threads and the machine.")
     info.set_defaults(handler=_info)
@@ -454,6 +488,32 @@ def _graph_classification(args: argparse.Namespace) -> int:
                             progress=not args.no_progress)
     except BenchmarkError as exc:
         return _error("graph-classification", str(exc))
+    table = bench.markdown_table(records)
+    print(table)
+    if args.markdown:
+        _write(args.markdown, table + "\n")
+    if args.json:
+        _write(args.json, json.dumps(records, indent=2) + "\n")
+    return 0
+
+
+def _holp(args: argparse.Namespace) -> int:
+    from hgkit.tasks import holp_bench as bench
+    from hgkit.tasks.benchmark import BenchmarkError
+
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    scores = args.scores
+    if scores == ["all"]:
+        scores = "all"
+    try:
+        records = bench.run(args.datasets, scores, root=args.data_root,
+                            label_mode=args.label_mode, max_dense_nodes=args.max_dense_nodes,
+                            download=not args.no_download, progress=not args.no_progress)
+    except BenchmarkError as exc:
+        return _error("holp", str(exc))
     table = bench.markdown_table(records)
     print(table)
     if args.markdown:

@@ -127,6 +127,8 @@ def _ranges(start: Tensor, count: Tensor) -> Tensor:
 
 
 def _graph_ids(graph_ids: Any, num_graphs: int, name: str = "graph_ids") -> Tensor:
+    if isinstance(graph_ids, (range, tuple)):
+        graph_ids = list(graph_ids)
     ids = C.to_index_tensor(graph_ids, name, ndim=1).cpu()
     C.check_ids_below(ids, name, num_graphs, "num_graphs")
     return ids

@@ -98,6 +98,12 @@ def test_collate_matches_every_mutag_graph(mutag):
         assert torch.equal(got["edge_attr"], want["edge_attr"])
 
 
+def test_collate_accepts_ranges_and_tuples():
+    ds = toy()
+    assert torch.equal(collate(ds, range(1, 3)).batch, collate(ds, [1, 2]).batch)
+    assert torch.equal(collate(ds, (3, 0)).y, torch.tensor([1, 1]))
+
+
 def test_collate_empty_selection_and_errors():
     ds = toy()
     out = collate(ds, [])
