@@ -36,7 +36,7 @@ from hgkit.datasets.data import HypergraphData
 from hgkit.hypergraph import _checks as C
 from hgkit.hypergraph.hypergraph import Hypergraph
 
-__all__ = [
+__all__ = [  # noqa: F822 (the folds names are re-exported lazily, see the end)
     "InductiveSplit", "Split", "ehgnn_folds", "fixed_splits", "inductive_split", "kfold_split",
     "load_splits", "per_class_split", "random_split", "random_splits", "save_splits",
     "time_cutoff", "time_split",
@@ -617,10 +617,15 @@ def load_splits(path: str | os.PathLike) -> list[Split] | dict[str, list[Split]]
     return _decode(body, "splits", path)
 
 
-# The folds and the temporal split live in folds.py (kept separate for size); re-exported here.
-from hgkit.datasets.folds import (  # noqa: E402
-    ehgnn_folds,
-    kfold_split,
-    time_cutoff,
-    time_split,
-)
+# The folds and the temporal split live in folds.py (kept separate for size) and are
+# re-exported here lazily: folds.py imports this module, so an eager import at the bottom made
+# ``import hgkit.datasets.folds`` fail when it ran first (a circular import).
+_FOLDS = ("ehgnn_folds", "kfold_split", "time_cutoff", "time_split")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FOLDS:
+        from hgkit.datasets import folds
+
+        return getattr(folds, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

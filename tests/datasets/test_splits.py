@@ -550,3 +550,15 @@ def test_save_rejects_non_splits(tmp_path):
     with pytest.raises(TypeError, match=r"Expected 'splits\['x'\]' to be a list of Split"):
         save_splits({"x": Split(t(0), t(), t())}, tmp_path / "s.pt")
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("first", ["hgkit.datasets.folds", "hgkit.datasets.splits"])
+def test_folds_and_splits_import_in_either_order(first):
+    """folds.py imports splits.py, which re-exports the folds: no circular-import error."""
+    import subprocess
+    import sys
+
+    code = (f"import {first}; from hgkit.datasets.splits import ehgnn_folds, kfold_split, "
+            "time_cutoff, time_split; import hgkit.datasets.folds as f; "
+            "assert ehgnn_folds is f.ehgnn_folds")
+    subprocess.run([sys.executable, "-c", code], check=True)
