@@ -593,6 +593,7 @@ def load_splits(path: str | os.PathLike) -> list[Split] | dict[str, list[Split]]
 
     Example:
         >>> import tempfile, pathlib
+        >>> from hgkit.datasets.splits import kfold_split
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "folds.pt"
         >>> save_splits(kfold_split(6, k=3), path)
         >>> [s.sizes for s in load_splits(path)]
