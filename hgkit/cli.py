@@ -376,6 +376,23 @@ def _write(path: str, text: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
+def _set_threads(threads: int | None) -> None:
+    """``--threads``: torch's intra-op threads (``None``: leave torch's choice)."""
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def _output(args: argparse.Namespace, table: str, records_json: str) -> None:
+    """Print the Markdown table; write it to ``--markdown`` and the records to ``--json``."""
+    print(table)
+    if args.markdown:
+        _write(args.markdown, table + "\n")
+    if args.json:
+        _write(args.json, records_json)
+
+
 def _benchmark(args: argparse.Namespace) -> int:
     from hgkit.tasks import benchmark
 
@@ -384,10 +401,7 @@ def _benchmark(args: argparse.Namespace) -> int:
             records = benchmark.merge_records(*(_read_records(p) for p in args.merge))
             return _emit(records, args)
         config = benchmark.load_config(args.config)
-        if args.threads is not None:
-            import torch
-
-            torch.set_num_threads(args.threads)
+        _set_threads(args.threads)
         records = benchmark.run(args.datasets, args.models, root=args.data_root,
                                 runs=args.runs, epochs=args.epochs, seed=args.seed,
                                 patience=args.patience, config=config,
@@ -402,10 +416,7 @@ def _distill(args: argparse.Namespace) -> int:
     from hgkit.tasks import distill_bench
     from hgkit.tasks.benchmark import BenchmarkError
 
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     if not 0.0 <= args.inductive_ratio <= 1.0:
         return _error("distill", f"Expected '--inductive-ratio' in [0, 1] (got "
                                  f"{args.inductive_ratio})")
@@ -434,12 +445,7 @@ def _distill(args: argparse.Namespace) -> int:
             records = [r for r in records if r.get("task") != "env"] + speed + envs
     except (BenchmarkError, ValueError) as exc:
         return _error("distill", str(exc))
-    text = "\n\n".join(tables)
-    print(text)
-    if args.markdown:
-        _write(args.markdown, text + "\n")
-    if args.json:
-        _write(args.json, json.dumps(records, indent=2) + "\n")
+    _output(args, "\n\n".join(tables), json.dumps(records, indent=2) + "\n")
     return 0
 
 
@@ -448,10 +454,7 @@ def _reconstruct(args: argparse.Namespace) -> int:
     from hgkit.tasks import reconstruction_bench as bench
     from hgkit.tasks.benchmark import BenchmarkError
 
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     limits = {"max_cliques": args.max_cliques, "time_limit": args.time_limit}
     try:
         if args.graph is None:
@@ -463,12 +466,7 @@ def _reconstruct(args: argparse.Namespace) -> int:
                                 runs=args.runs, seed=args.seed, budget=args.budget,
                                 download=not args.no_download,
                                 progress=not args.no_progress, **limits)
-            table = bench.markdown_table(records)
-            print(table)
-            if args.markdown:
-                _write(args.markdown, table + "\n")
-            if args.json:
-                _write(args.json, bench.dumps(records))
+            _output(args, bench.markdown_table(records), bench.dumps(records))
             return 0
         method = args.method or ("shyre" if args.train else "maxclique")
         if method == "shyre" and args.train is None:
@@ -514,10 +512,7 @@ def _graph_classification(args: argparse.Namespace) -> int:
     from hgkit.tasks import graph_classification_bench as bench
     from hgkit.tasks.benchmark import BenchmarkError
 
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     try:
         records = bench.run(args.datasets, args.models, root=args.data_root, seed=args.seed,
                             epochs=args.epochs, patience=args.patience, hidden=args.hidden,
@@ -525,12 +520,7 @@ def _graph_classification(args: argparse.Namespace) -> int:
                             progress=not args.no_progress)
     except BenchmarkError as exc:
         return _error("graph-classification", str(exc))
-    table = bench.markdown_table(records)
-    print(table)
-    if args.markdown:
-        _write(args.markdown, table + "\n")
-    if args.json:
-        _write(args.json, json.dumps(records, indent=2) + "\n")
+    _output(args, bench.markdown_table(records), json.dumps(records, indent=2) + "\n")
     return 0
 
 
@@ -538,10 +528,7 @@ def _hyperedge_prediction(args: argparse.Namespace) -> int:
     from hgkit.tasks import hyperedge_prediction_bench as bench
     from hgkit.tasks.benchmark import BenchmarkError
 
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     try:
         records = bench.run(args.datasets, args.models, args.negatives, root=args.data_root,
                             runs=args.runs, seed=args.seed, epochs=args.epochs,
@@ -549,12 +536,7 @@ def _hyperedge_prediction(args: argparse.Namespace) -> int:
                             progress=not args.no_progress)
     except BenchmarkError as exc:
         return _error("hyperedge-prediction", str(exc))
-    table = bench.markdown_table(records)
-    print(table)
-    if args.markdown:
-        _write(args.markdown, table + "\n")
-    if args.json:
-        _write(args.json, json.dumps(records, indent=2) + "\n")
+    _output(args, bench.markdown_table(records), json.dumps(records, indent=2) + "\n")
     return 0
 
 
@@ -562,10 +544,7 @@ def _holp(args: argparse.Namespace) -> int:
     from hgkit.tasks import holp_bench as bench
     from hgkit.tasks.benchmark import BenchmarkError
 
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     scores = args.scores
     if scores == ["all"]:
         scores = "all"
@@ -575,12 +554,7 @@ def _holp(args: argparse.Namespace) -> int:
                             download=not args.no_download, progress=not args.no_progress)
     except BenchmarkError as exc:
         return _error("holp", str(exc))
-    table = bench.markdown_table(records)
-    print(table)
-    if args.markdown:
-        _write(args.markdown, table + "\n")
-    if args.json:
-        _write(args.json, json.dumps(records, indent=2) + "\n")
+    _output(args, bench.markdown_table(records), json.dumps(records, indent=2) + "\n")
     return 0
 
 
@@ -603,12 +577,7 @@ def _read_records(path: str) -> list[dict[str, Any]]:
 
 
 def _emit(records: list[dict[str, Any]], args: argparse.Namespace) -> int:
-    table = markdown_table(records)
-    print(table)
-    if args.markdown:
-        _write(args.markdown, table + "\n")
-    if args.json:
-        _write(args.json, json.dumps(records, indent=2) + "\n")
+    _output(args, markdown_table(records), json.dumps(records, indent=2) + "\n")
     return 0
 
 
