@@ -68,6 +68,17 @@ _positive_int = _int_at_least(1)
 _nonnegative_int = _int_at_least(0)
 
 
+def _fanouts(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated ints, e.g. 10,10 (got "
+                                         f"{text!r})") from None
+    if not values or any(v < 1 and v != -1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected fan-outs >= 1 or -1 (got {text!r})")
+    return values
+
+
 def _speed_settings(text: str) -> list[tuple[str, int, tuple[int, int]]]:
     out = []
     for item in _csv(text):
@@ -340,6 +351,53 @@ def build_parser() -> argparse.ArgumentParser:
     holp.add_argument("--no-progress", action="store_true", help="hide progress bars")
     holp.set_defaults(handler=_holp)
 
+    trn = commands.add_parser(
+        "train", help="train one model on one dataset: full-batch, mini-batch, distributed",
+        description="Train one node-classification model on one dataset with the benchmark's "
+                    "settings and splits. --batch-size switches to mini-batch training on "
+                    "sampled neighbourhoods; --distributed trains data-parallel with "
+                    "torch.distributed (gloo) when launched by torchrun, e.g. `torchrun "
+                    "--standalone --nproc-per-node 2 -m hgkit train --distributed "
+                    "--batch-size 1024`.")
+    trn.add_argument("--data-root", metavar="DIR", default=None,
+                     help="folder holding <dataset>/raw (default $HGKIT_DATA, then the "
+                          "user cache)")
+    trn.add_argument("--dataset", default="hsbm-homophilic", metavar="NAME",
+                     help="dataset name (default hsbm-homophilic, synthetic)")
+    trn.add_argument("--model", default="hgnn", metavar="NAME",
+                     help="model name from the benchmark config (default hgnn)")
+    trn.add_argument("--runs", type=_positive_int, default=1, help="seeded splits (default 1)")
+    trn.add_argument("--epochs", type=_positive_int, default=None,
+                     help="epochs per run (default: the dataset's, else 500)")
+    trn.add_argument("--patience", type=_positive_int, default=None,
+                     help="early-stopping patience in epochs (default: none)")
+    trn.add_argument("--lr", type=float, default=None,
+                     help="learning rate (default: the model's config value)")
+    trn.add_argument("--seed", type=_nonnegative_int, default=0, help="base seed (default 0)")
+    trn.add_argument("--batch-size", type=_positive_int, default=None, metavar="B",
+                     help="seed nodes per mini-batch (default: full-batch training)")
+    trn.add_argument("--num-neighbors", type=_fanouts, default=(10, 10), metavar="K1,K2",
+                     help="hyperedges sampled per node at each hop, one per layer; -1 = all "
+                          "(default 10,10)")
+    trn.add_argument("--member-cap", type=_positive_int, default=None, metavar="K",
+                     help="members sampled per hyperedge (default: all)")
+    trn.add_argument("--eval-batch-size", type=_positive_int, default=None, metavar="B",
+                     help="evaluate on sampled neighbourhoods in batches of B nodes "
+                          "(default: on the full hypergraph)")
+    trn.add_argument("--distributed", action="store_true",
+                     help="data-parallel training in the torchrun process group (gloo)")
+    trn.add_argument("--save", metavar="PATH", default=None,
+                     help="write the trained state_dict (rank 0)")
+    trn.add_argument("--threads", type=_positive_int, default=None,
+                     help="torch intra-op threads per process")
+    trn.add_argument("--json", metavar="PATH", default=None, help="write the records as JSON")
+    trn.add_argument("--markdown", metavar="PATH", default=None,
+                     help="write the Markdown table")
+    trn.add_argument("--no-download", action="store_true",
+                     help="never download; missing files are an error")
+    trn.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    trn.set_defaults(handler=_train)
+
     info = commands.add_parser("info", help="versions, threads and machine",
                                description="Print versions, torch threads and the machine.")
     info.set_defaults(handler=_info)
@@ -410,6 +468,38 @@ def _benchmark(args: argparse.Namespace) -> int:
     except benchmark.BenchmarkError as exc:
         return _error("benchmark", str(exc))
     return _emit(records, args)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from hgkit.tasks import distributed as D
+    from hgkit.tasks.benchmark import BenchmarkError
+    from hgkit.tasks.train import train
+
+    _set_threads(args.threads)
+    rank = 0
+    try:
+        if args.distributed:
+            if args.batch_size is None:
+                return _error("train", "--distributed needs mini-batch training: set "
+                                       "--batch-size")
+            rank, _ = D.init_from_env()
+        records = train(args.dataset, args.model, root=args.data_root, runs=args.runs,
+                        epochs=args.epochs, seed=args.seed, lr=args.lr,
+                        patience=args.patience, batch_size=args.batch_size,
+                        num_neighbors=args.num_neighbors, member_cap=args.member_cap,
+                        eval_batch_size=args.eval_batch_size, distributed=args.distributed,
+                        download=not args.no_download, progress=not args.no_progress,
+                        save=args.save)
+    except (BenchmarkError, RuntimeError) as exc:
+        return _error("train", str(exc))
+    finally:
+        if args.distributed and D.is_initialized():
+            import torch.distributed as dist
+
+            dist.destroy_process_group()
+    if rank == 0:
+        _emit(records, args)
+    return 0
 
 
 def _distill(args: argparse.Namespace) -> int:

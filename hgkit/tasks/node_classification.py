@@ -13,6 +13,16 @@ only. Inductive mode hides every node outside ``observed`` (default: training an
 nodes) during training: the model sees the sub-hypergraph induced by the observed nodes, and
 the unseen nodes appear only at :meth:`~NodeClassification.predict` time.
 
+Mini-batch mode (``batch_size`` set) trains on sampled neighbourhoods of the training nodes
+(:class:`~hgkit.loader.NeighborLoader`: ``num_neighbors`` hyperedges per node per hop,
+``member_cap`` members per hyperedge), one optimizer step per batch, so memory depends on the
+batch, not on the hypergraph. Evaluation runs on the full hypergraph without gradients
+(``eval_batch_size=None``) or on sampled neighbourhoods of the evaluated nodes. With
+``distributed=True`` (inside a ``torch.distributed`` process group, e.g. under ``torchrun``)
+the model is wrapped in ``DistributedDataParallel``, each rank samples from its own share of
+the training nodes, and the evaluation counts are summed over ranks so every rank selects the
+same epoch (see :mod:`hgkit.tasks.distributed`).
+
 Example:
     >>> from hgkit.hypergraph.generate import hsbm
     >>> from hgkit.layers.models import HGNN
@@ -23,6 +33,10 @@ Example:
     (30, True)
     >>> 0.0 <= task.score(data) <= 1.0
     True
+    >>> mini = NodeClassification(lambda f, c: HGNN(f, 16, c), lr=0.01, epochs=3,
+    ...                           batch_size=32, num_neighbors=(5, 5), member_cap=4).fit(data)
+    >>> len(mini.history_), mini.batches_per_epoch_
+    (3, 4)
 """
 
 from __future__ import annotations
@@ -30,7 +44,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
@@ -39,6 +53,9 @@ from torch import Tensor, nn
 
 from hgkit.hypergraph.hypergraph import Hypergraph
 from hgkit.hypergraph.transforms import subhypergraph
+from hgkit.loader import NeighborLoader
+from hgkit.loader.sampler import check_member_cap, check_num_neighbors
+from hgkit.tasks import distributed as D
 
 __all__ = ["NodeClassification"]
 
@@ -88,17 +105,31 @@ class NodeClassification:
         device: where to train (default: the device of ``x``). Data and model are moved
             there explicitly; nothing else moves silently.
         progress: show a tqdm bar over epochs.
+        batch_size: training seeds per mini-batch; ``None`` (default) trains full-batch.
+        num_neighbors: mini-batch mode: hyperedges sampled per node at each hop, one entry per
+            message-passing layer of the model (``-1``: all).
+        member_cap: mini-batch mode: members sampled per reached hyperedge (``None``: all).
+        eval_batch_size: ``None`` evaluates on the full hypergraph (no gradients); an int
+            evaluates in sampled batches of that many nodes with ``num_neighbors`` /
+            ``member_cap`` and a fixed sampling seed.
+        distributed: train data-parallel in the current ``torch.distributed`` process group
+            (mini-batch mode only).
 
     Attributes (after :meth:`fit`):
         model_: the trained module holding the best-validation weights.
         history_: one dict per epoch: ``epoch``, ``loss`` (training cross-entropy),
             ``train_acc``, ``val_acc``, ``val_loss`` (``None`` without validation nodes)
-            and ``seconds`` (the training step, without evaluation).
+            and ``seconds`` (the training step, without evaluation). In mini-batch mode
+            ``loss`` and ``train_acc`` are averages over the epoch's training batches (in
+            train mode, with dropout), summed over ranks when distributed.
         best_epoch_: index into ``history_`` of the selected epoch (the last epoch when there
             are no validation nodes).
         best_val_acc_: validation accuracy of the selected epoch (``None`` without validation).
         num_classes_: number of classes.
         fit_seconds_: wall time of :meth:`fit`; ``epoch_seconds_``: mean training-step time.
+        batches_per_epoch_: optimizer steps per epoch (1 in full-batch mode).
+        rank_, world_size_: this process's rank and the number of processes (0 and 1 unless
+            distributed).
 
     Example:
         >>> from hgkit.hypergraph.generate import hsbm
@@ -113,7 +144,9 @@ class NodeClassification:
                  epochs: int = 500, patience: int | None = None,
                  optimizer: OptimizerFactory | None = None, mode: str = "transductive",
                  seed: int = 0, device: str | torch.device | None = None,
-                 progress: bool = False) -> None:
+                 progress: bool = False, batch_size: int | None = None,
+                 num_neighbors: Sequence[int] = (10, 10), member_cap: int | None = None,
+                 eval_batch_size: int | None = None, distributed: bool = False) -> None:
         self.model = model
         self.lr = lr
         self.weight_decay = weight_decay
@@ -124,6 +157,11 @@ class NodeClassification:
         self.seed = seed
         self.device = device
         self.progress = progress
+        self.batch_size = batch_size
+        self.num_neighbors = num_neighbors
+        self.member_cap = member_cap
+        self.eval_batch_size = eval_batch_size
+        self.distributed = distributed
 
     # ------------------------------------------------------------------ validation
     def _check_params(self) -> None:
@@ -142,6 +180,21 @@ class NodeClassification:
         if self.optimizer is not None and not callable(self.optimizer):
             raise TypeError("Expected 'optimizer' to be a callable model -> Optimizer (got "
                             f"{type(self.optimizer).__name__})")
+        _number(self.batch_size, "batch_size", minimum=1, integer=True, allow_none=True)
+        _number(self.eval_batch_size, "eval_batch_size", minimum=1, integer=True,
+                allow_none=True)
+        check_num_neighbors(self.num_neighbors)
+        check_member_cap(self.member_cap)
+        if not isinstance(self.distributed, bool):
+            raise TypeError(f"Expected 'distributed' to be a bool (got {self.distributed!r})")
+        if self.distributed:
+            if self.batch_size is None:
+                raise ValueError("'distributed=True' needs mini-batch training: set "
+                                 "'batch_size' (got None)")
+            if not D.is_initialized():
+                raise RuntimeError("'distributed=True' needs a torch.distributed process "
+                                   "group: call hgkit.tasks.distributed.init_from_env() "
+                                   "under torchrun first")
 
     @staticmethod
     def _inputs(data: Any) -> tuple[Tensor, Hypergraph]:
@@ -233,37 +286,45 @@ class NodeClassification:
 
         start = time.perf_counter()
         self.history_: list[dict[str, Any]] = []
+        rank, world = D.rank_and_world() if self.distributed else (0, 1)
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(self.seed)
             model = self._build(x.size(1), num_classes, device)
             opt = (self.optimizer(model) if self.optimizer is not None else
                    torch.optim.Adam(model.parameters(), lr=self.lr,
                                     weight_decay=self.weight_decay))
+            net, loader = model, None
+            if self.batch_size is not None:
+                loader = NeighborLoader(hg, self.num_neighbors, input_nodes=train_idx,
+                                        batch_size=self.batch_size, shuffle=True,
+                                        member_cap=self.member_cap, x=x, y=y, seed=self.seed,
+                                        rank=rank, world_size=world)
+            if self.distributed:
+                net = D.wrap(model)
+                torch.manual_seed(self.seed + 7919 * rank)  # distinct dropout per rank
             best_val, best_epoch = -1.0, 0
             best_state: dict[str, Tensor] | None = None
-            bar = tqdm(range(self.epochs), disable=not self.progress, desc="fit",
-                       unit="epoch", leave=False)
+            bar = tqdm(range(self.epochs), disable=not self.progress or rank != 0,
+                       desc="fit", unit="epoch", leave=False)
             for epoch in bar:
                 t0 = time.perf_counter()
                 model.train()
-                opt.zero_grad()
-                loss = F.cross_entropy(model(x, hg)[train_idx], y[train_idx])
-                loss_value = float(loss.detach())
-                if not math.isfinite(loss_value):
-                    raise FloatingPointError(f"training loss is {loss_value} at epoch {epoch}"
-                                             f"; lower 'lr' (got {self.lr})")
-                loss.backward()
-                opt.step()
+                if loader is None:
+                    loss_value, train_acc = self._step(net, opt, x, hg, y, train_idx, epoch)
+                else:
+                    loader.set_epoch(epoch)
+                    loss_value, train_acc = self._minibatch_epoch(net, opt, loader, epoch)
                 seconds = time.perf_counter() - t0
                 model.eval()
-                with torch.no_grad():
-                    logits = model(x, hg)
-                record = {"epoch": epoch, "loss": loss_value,
-                          "train_acc": _accuracy(logits, y, train_idx),
+                record = {"epoch": epoch, "loss": loss_value, "train_acc": train_acc,
                           "val_acc": None, "val_loss": None, "seconds": seconds}
-                if val_idx.numel():
-                    record["val_acc"] = _accuracy(logits, y, val_idx)
-                    record["val_loss"] = float(F.cross_entropy(logits[val_idx], y[val_idx]))
+                if loader is None or val_idx.numel():
+                    evaluated = self._evaluate(model, x, hg, y, [train_idx, val_idx],
+                                               rank, world, skip_first=loader is not None)
+                    if loader is None:
+                        record["train_acc"] = evaluated[0][0]
+                    if val_idx.numel():
+                        record["val_acc"], record["val_loss"] = evaluated[1]
                 self.history_.append(record)
                 score = record["val_acc"] if val_idx.numel() else float(epoch)
                 if score > best_val:
@@ -280,9 +341,90 @@ class NodeClassification:
         self.best_epoch_ = best_epoch
         self.best_val_acc_ = best_val if val_idx.numel() else None
         self.num_classes_ = num_classes
+        self.batches_per_epoch_ = 1 if loader is None else len(loader)
+        self.rank_, self.world_size_ = rank, world
         self.fit_seconds_ = time.perf_counter() - start
         self.epoch_seconds_ = sum(r["seconds"] for r in self.history_) / len(self.history_)
         return self
+
+    def _step(self, net: nn.Module, opt: torch.optim.Optimizer, x: Tensor, hg: Hypergraph,
+              y: Tensor, train_idx: Tensor, epoch: int) -> tuple[float, float | None]:
+        """One full-batch optimizer step; returns the training loss."""
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x, hg)[train_idx], y[train_idx])
+        loss_value = self._check_loss(float(loss.detach()), epoch)
+        loss.backward()
+        opt.step()
+        return loss_value, None
+
+    def _minibatch_epoch(self, net: nn.Module, opt: torch.optim.Optimizer,
+                         loader: NeighborLoader, epoch: int) -> tuple[float, float]:
+        """One pass over the sampled training batches; returns mean loss and accuracy."""
+        loss_sum = correct = seen = 0.0
+        for batch in loader:
+            assert batch.x is not None and batch.y is not None
+            opt.zero_grad()
+            out = net(batch.x, batch.hypergraph)[: batch.batch_size]
+            target = batch.y[: batch.batch_size]
+            loss = F.cross_entropy(out, target)
+            loss.backward()
+            opt.step()
+            loss_sum += float(loss.detach()) * batch.batch_size
+            correct += float((out.detach().argmax(-1) == target).sum())
+            seen += batch.batch_size
+        loss_sum, correct, seen = D.all_sum([loss_sum, correct, seen]) \
+            if self.distributed else (loss_sum, correct, seen)
+        return self._check_loss(loss_sum / seen, epoch), correct / seen
+
+    def _check_loss(self, value: float, epoch: int) -> float:
+        if not math.isfinite(value):
+            raise FloatingPointError(f"training loss is {value} at epoch {epoch}; lower 'lr' "
+                                     f"(got {self.lr})")
+        return value
+
+    def _evaluate(self, model: nn.Module, x: Tensor, hg: Hypergraph, y: Tensor,
+                  parts: list[Tensor], rank: int, world: int, skip_first: bool = False
+                  ) -> list[tuple[float | None, float | None]]:
+        """``(accuracy, mean loss)`` of each node set in ``parts`` under the current weights.
+
+        Each rank counts its share of every set and the counts are summed over ranks, so all
+        ranks get the same numbers. ``skip_first`` leaves ``parts[0]`` out.
+        """
+        wanted = [None if (skip_first and i == 0) or idx.numel() == 0 else idx
+                  for i, idx in enumerate(parts)]
+        sums: list[float] = []
+        with torch.no_grad():
+            full = model(x, hg) if self.eval_batch_size is None else None
+            for idx in wanted:
+                if idx is None:
+                    sums += [0.0, 0.0, 0.0]
+                    continue
+                share = idx[rank::world] if self.distributed else idx
+                logits = (full[share] if full is not None
+                          else self._sampled_logits(model, x, hg, share))
+                sums += [float((logits.argmax(-1) == y[share]).sum()),
+                         float(F.cross_entropy(logits, y[share], reduction="sum"))
+                         if share.numel() else 0.0, float(share.numel())]
+        if self.distributed:
+            sums = D.all_sum(sums)
+        out: list[tuple[float | None, float | None]] = []
+        for i, idx in enumerate(wanted):
+            correct, loss, count = sums[3 * i: 3 * i + 3]
+            out.append((None, None) if idx is None or count == 0
+                       else (correct / count, loss / count))
+        return out
+
+    def _sampled_logits(self, model: nn.Module, x: Tensor, hg: Hypergraph, nodes: Tensor
+                        ) -> Tensor:
+        """Logits of ``nodes`` (in order) from sampled neighbourhoods, fixed sampling seed."""
+        assert self.eval_batch_size is not None
+        if nodes.numel() == 0:
+            return x.new_zeros(0, getattr(self, "num_classes_", 0))
+        loader = NeighborLoader(hg, self.num_neighbors, input_nodes=nodes,
+                                batch_size=self.eval_batch_size, member_cap=self.member_cap,
+                                x=x, seed=self.seed + 1)
+        outs = [model(b.x, b.hypergraph)[: b.batch_size] for b in loader]
+        return torch.cat(outs)
 
     # ------------------------------------------------------------------ inference
     def _check_fitted(self) -> nn.Module:
@@ -299,8 +441,12 @@ class NodeClassification:
         model = self._check_fitted()
         param = next(model.parameters(), None)
         device = x.device if param is None else param.device
+        x, hg = x.to(device), hg.to(device)
         with torch.no_grad():
-            return model(x.to(device), hg.to(device))
+            if self.eval_batch_size is None:
+                return model(x, hg)
+            return self._sampled_logits(model, x, hg,
+                                        torch.arange(hg.num_nodes, device=device))
 
     def predict_proba(self, data: Any) -> Tensor:
         """Class probabilities ``[N, C]`` (softmax of the logits)."""
@@ -338,7 +484,10 @@ class NodeClassification:
                  else getattr(self.model, "__name__", "factory"))
         return (f"NodeClassification(model={model}, lr={self.lr}, "
                 f"weight_decay={self.weight_decay}, epochs={self.epochs}, "
-                f"patience={self.patience}, mode={self.mode!r}, seed={self.seed})")
+                f"patience={self.patience}, mode={self.mode!r}, seed={self.seed}"
+                + ("" if self.batch_size is None else
+                   f", batch_size={self.batch_size}, num_neighbors={self.num_neighbors}, "
+                   f"member_cap={self.member_cap}") + ")")
 
 
 def _accuracy(logits: Tensor, y: Tensor, idx: Tensor) -> float:

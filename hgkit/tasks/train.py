@@ -1,0 +1,134 @@
+r"""The runner behind ``hgkit train``: one model on one dataset, full-batch or mini-batch,
+optionally data-parallel under ``torchrun``.
+
+It uses the node-classification benchmark's settings (:mod:`hgkit.tasks.benchmark`: how a
+dataset is loaded, each model's class and optimizer settings, the seeded 50 / 25 / 25 splits)
+and adds the scale switches of :class:`~hgkit.tasks.NodeClassification`: ``batch_size``,
+``num_neighbors``, ``member_cap``, ``eval_batch_size`` and ``distributed``.
+
+Distributed recipe (CPU, gloo backend; each rank trains on its share of the training nodes,
+DDP averages the gradients)::
+
+    torchrun --standalone --nproc-per-node 2 -m hgkit train --distributed \
+        --dataset allset-walmart-trips --data-root ../shared/datasets --batch-size 2048
+
+Example:
+    >>> recs = train("hsbm-homophilic", "hgnn", epochs=3, batch_size=256, progress=False)
+    >>> r = recs[0]
+    >>> r["mode"], r["batches_per_epoch"], r["world_size"], r["metric"], recs[-1]["task"]
+    ('mini-batch', 4, 1, 'accuracy', 'env')
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from hgkit._env import env_record, peak_rss_mb, reset_peak_rss
+from hgkit.datasets.splits import random_splits
+from hgkit.tasks import distributed as D
+from hgkit.tasks.benchmark import (
+    BenchmarkError,
+    _mean_std,
+    _optimizer,
+    _published,
+    build_model,
+    load_config,
+    load_dataset,
+    model_settings,
+)
+from hgkit.tasks.node_classification import NodeClassification
+
+__all__ = ["train"]
+
+
+def train(dataset: str = "hsbm-homophilic", model: str = "hgnn", *,
+          root: str | os.PathLike[str] | None = None, runs: int = 1, epochs: int | None = None,
+          seed: int = 0, lr: float | None = None, patience: int | None = None,
+          batch_size: int | None = None, num_neighbors: Sequence[int] = (10, 10),
+          member_cap: int | None = None, eval_batch_size: int | None = None,
+          distributed: bool = False, config: dict[str, Any] | None = None,
+          download: bool = True, progress: bool = True,
+          save: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """Train ``model`` on ``dataset`` for ``runs`` seeded splits; return the records.
+
+    Args:
+        dataset: a config dataset name (``hsbm-*`` synthetic) or a folder under ``root``.
+        model: a config model name (``hgnn``, ``edhnn``, ...).
+        runs: splits / seeds (the benchmark's sequence: run ``r`` uses split ``r`` and torch
+            seed ``seed * 1000 + r``).
+        epochs: epochs per run (default: the dataset's, else the protocol's 500).
+        lr: Adam learning rate (default: the model's config value).
+        batch_size, num_neighbors, member_cap, eval_batch_size, distributed: as in
+            :class:`~hgkit.tasks.NodeClassification` (``batch_size=None``: full batch).
+        save: write the last run's trained ``state_dict`` there (rank 0 only).
+
+    Returns:
+        One ``node_classification`` record (accuracy in percent, mean ± std over runs, with
+        ``mode``, ``batch_size``, ``num_neighbors``, ``member_cap``, ``world_size``,
+        ``batches_per_epoch``, ``epoch_ms``, ``peak_mb``, ``loss_first`` / ``loss_last``: the
+        mean training loss of the first and last epoch), then an env record.
+    """
+    from tqdm.auto import tqdm
+
+    config = load_config() if config is None else config
+    if model not in config["models"]:
+        raise BenchmarkError(f"Unknown model {model!r}; valid: {', '.join(config['models'])}")
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise BenchmarkError(f"Expected 'runs' to be a positive int (got {runs!r})")
+    protocol = config["protocol"]
+    entry = config["datasets"].get(dataset, {})
+    n_epochs = epochs or entry.get("epochs", protocol["epochs"])
+    rank, world = D.rank_and_world() if distributed else (0, 1)
+    env = env_record()
+    data = load_dataset(config, dataset, root, seed, download)
+    splits = random_splits(data.num_nodes, num_splits=runs, train=protocol.get("train", 0.5),
+                           val=protocol.get("val", 0.25), seed=seed)
+    _, _, settings = model_settings(config, model, dataset)
+    reset_peak_rss()
+    scores: list[float] = []
+    vals, seconds, epoch_s, best, first, last = [], [], [], [], [], []
+    task: NodeClassification | None = None
+    for r, split in enumerate(tqdm(splits, disable=not progress or rank != 0, desc="train",
+                                   unit="run", leave=False)):
+        train_mask, val_mask, test_mask = split.masks(data.num_nodes)
+        task = NodeClassification(
+            lambda f, c: build_model(config, model, dataset, f, c),
+            lr=lr if lr is not None else settings.get("lr", 1e-3),
+            weight_decay=settings.get("weight_decay", 0.0), epochs=n_epochs,
+            patience=patience, optimizer=None if lr is not None else _optimizer(settings),
+            seed=seed * 1000 + r, batch_size=batch_size, num_neighbors=num_neighbors,
+            member_cap=member_cap, eval_batch_size=eval_batch_size, distributed=distributed,
+            progress=progress and rank == 0)
+        start = time.perf_counter()
+        task.fit(data, train_mask, val_mask)
+        scores.append(100.0 * task.score(data, test_mask))
+        seconds.append(time.perf_counter() - start)
+        vals.append(100.0 * (task.best_val_acc_ or 0.0))
+        epoch_s.append(task.epoch_seconds_)
+        best.append(task.best_epoch_)
+        first.append(task.history_[0]["loss"])
+        last.append(task.history_[-1]["loss"])
+    assert task is not None
+    if save is not None and rank == 0:
+        torch.save(task.model_.state_dict(), save)
+    mean, std = _mean_std(scores)
+    record = {
+        "task": "node_classification", "dataset": dataset, "model": model,
+        "metric": "accuracy", "mean": round(mean, 4), "std": round(std, 4), "runs": runs,
+        "published": _published(config, dataset, model),
+        "seconds": round(sum(seconds) / runs, 4), "peak_mb": round(peak_rss_mb(), 1),
+        "epoch_ms": round(1000 * sum(epoch_s) / runs, 3), "epochs": n_epochs,
+        "best_epoch": round(sum(best) / runs, 1), "val_mean": round(sum(vals) / runs, 4),
+        "mode": "full-batch" if batch_size is None else "mini-batch",
+        "batch_size": batch_size, "num_neighbors": list(num_neighbors),
+        "member_cap": member_cap, "eval_batch_size": eval_batch_size, "world_size": world,
+        "batches_per_epoch": task.batches_per_epoch_,
+        "loss_first": round(sum(first) / runs, 6), "loss_last": round(sum(last) / runs, 6),
+        "seed": seed, "scores": [round(s, 4) for s in scores],
+    }
+    return [record, env]
