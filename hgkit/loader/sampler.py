@@ -165,7 +165,7 @@ def sample_segments(ptr: Tensor, items: Tensor, k: int, generator: torch.Generat
     order = torch.argsort(keys)
     offset = torch.cumsum(deg[big], 0) - deg[big]
     rank = torch.arange(order.numel(), device=ptr.device) - offset[own_big]
-    chosen = order[rank <= k]
+    chosen = order[rank < k]
     pos = torch.cat([pos_all, pos_big[chosen]])
     owner = torch.cat([own_all, big_items[own_big[chosen]]])
     return pos, owner
