@@ -377,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     trn.add_argument("--batch-size", type=_positive_int, default=None, metavar="B",
                      help="seed nodes per mini-batch (default: full-batch training)")
     trn.add_argument("--num-neighbors", type=_fanouts, default=(10, 10), metavar="K1,K2",
-                     help="hyperedges sampled per node at each hop, one per layer; -1 = all "
+                     help="hyperedges sampled per node at each hop, one per layer; -1 = all, "
+                          "written with '=' when it comes first: --num-neighbors=-1,-1 "
                           "(default 10,10)")
     trn.add_argument("--member-cap", type=_positive_int, default=None, metavar="K",
                      help="members sampled per hyperedge (default: all)")
@@ -490,7 +491,7 @@ def _train(args: argparse.Namespace) -> int:
                         eval_batch_size=args.eval_batch_size, distributed=args.distributed,
                         download=not args.no_download, progress=not args.no_progress,
                         save=args.save)
-    except (BenchmarkError, RuntimeError) as exc:
+    except (BenchmarkError, RuntimeError, ValueError) as exc:  # ValueError: e.g. --lr -1
         return _error("train", str(exc))
     finally:
         if args.distributed and D.is_initialized():

@@ -400,11 +400,14 @@ class NodeClassification:
                     sums += [0.0, 0.0, 0.0]
                     continue
                 share = idx[rank::world] if self.distributed else idx
+                if share.numel() == 0:  # a rank with no share of a set smaller than world
+                    sums += [0.0, 0.0, 0.0]
+                    continue
                 logits = (full[share] if full is not None
                           else self._sampled_logits(model, x, hg, share))
                 sums += [float((logits.argmax(-1) == y[share]).sum()),
-                         float(F.cross_entropy(logits, y[share], reduction="sum"))
-                         if share.numel() else 0.0, float(share.numel())]
+                         float(F.cross_entropy(logits, y[share], reduction="sum")),
+                         float(share.numel())]
         if self.distributed:
             sums = D.all_sum(sums)
         out: list[tuple[float | None, float | None]] = []
