@@ -474,6 +474,7 @@ def _benchmark(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from hgkit.tasks import distributed as D
     from hgkit.tasks.benchmark import BenchmarkError
+    from hgkit.tasks.train import markdown_table as train_table
     from hgkit.tasks.train import train
 
     _set_threads(args.threads)
@@ -499,7 +500,7 @@ def _train(args: argparse.Namespace) -> int:
 
             dist.destroy_process_group()
     if rank == 0:
-        _emit(records, args)
+        _output(args, train_table(records), json.dumps(records, indent=2) + "\n")
     return 0
 
 

@@ -43,7 +43,7 @@ from hgkit.tasks.benchmark import (
 )
 from hgkit.tasks.node_classification import NodeClassification
 
-__all__ = ["train"]
+__all__ = ["markdown_table", "train"]
 
 
 def train(dataset: str = "hsbm-homophilic", model: str = "hgnn", *,
@@ -132,3 +132,33 @@ def train(dataset: str = "hsbm-homophilic", model: str = "hgnn", *,
         "seed": seed, "scores": [round(s, 4) for s in scores],
     }
     return [record, env]
+
+
+def markdown_table(records: Sequence[dict[str, Any]]) -> str:
+    """The Markdown table of :func:`train` records (env records are skipped).
+
+    Example:
+        >>> print(markdown_table([{"task": "node_classification", "dataset": "d", "model": "m",
+        ...     "mode": "mini-batch", "batch_size": 64, "num_neighbors": [5, 5],
+        ...     "member_cap": None, "world_size": 2, "mean": 81.0, "std": 1.5,
+        ...     "published": None, "runs": 3, "epochs": 40, "batches_per_epoch": 8,
+        ...     "epoch_ms": 950.0, "peak_mb": 700.0}]).splitlines()[-1][:64])
+        | d | m | mini-batch 64, (5, 5), cap all, 2 ranks | 81.00 ± 1.50
+    """
+    lines = ["| dataset | model | mode | accuracy | published | runs | epochs | steps/epoch "
+             "| ms/epoch | peak MB |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        if r.get("task") == "env":
+            continue
+        mode = r["mode"]
+        if mode == "mini-batch":
+            cap = "all" if r["member_cap"] is None else r["member_cap"]
+            mode += (f" {r['batch_size']}, ({', '.join(map(str, r['num_neighbors']))}), "
+                     f"cap {cap}")
+        if r.get("world_size", 1) > 1:
+            mode += f", {r['world_size']} ranks"
+        published = "—" if r.get("published") is None else f"{r['published']:.2f}"
+        lines.append(f"| {r['dataset']} | {r['model']} | {mode} | {r['mean']:.2f} ± "
+                     f"{r['std']:.2f} | {published} | {r['runs']} | {r['epochs']} | "
+                     f"{r['batches_per_epoch']} | {r['epoch_ms']:.0f} | {r['peak_mb']:.0f} |")
+    return "\n".join(lines)
