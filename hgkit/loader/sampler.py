@@ -21,7 +21,9 @@ unchanged.
 
 Sampling is vectorised (one random key per candidate entry, one sort per hop) and costs
 :math:`O(\sum \text{degrees of the frontier})` per hop, never :math:`O(N)`: two global id maps
-are allocated once and reset after each batch.
+are allocated once and reset after each batch. The sampled sets are reproducible on every
+device; on CUDA the order of the nodes reached within one hop may differ between runs (the
+de-duplication keeps whichever of several equal writes lands, which CUDA does not fix).
 """
 
 from __future__ import annotations
