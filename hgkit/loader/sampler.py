@@ -268,30 +268,20 @@ class NeighborSampler:
         n_count, e_count = seeds.numel(), 0
         node_map[seeds] = torch.arange(n_count, device=seeds.device)
         frontier = seeds
+        cap = -1 if self.member_cap is None else self.member_cap
         try:
             for k in self.num_neighbors:
                 if frontier.numel() == 0:
                     break
-                # node -> hyperedges
-                pos, _ = sample_segments(self._v_ptr, frontier, k, generator)
-                inc = self._v_inc[pos]
+                # node -> hyperedges, then newly reached hyperedges -> members (capped)
+                inc, new_e, e_count = self._half_hop(self._v_ptr, self._v_inc, self._edge,
+                                                     frontier, k, edge_map, e_count, generator)
                 inc_parts.append(inc)
-                edges = self._edge[inc]
-                new_e = new_unique(edges, edge_map)
-                edge_map[new_e] = torch.arange(e_count, e_count + new_e.numel(),
-                                               device=seeds.device)
-                e_count += new_e.numel()
                 e_parts.append(new_e)
-                # new hyperedges -> members (capped)
-                cap = -1 if self.member_cap is None else self.member_cap
-                pos, _ = sample_segments(self._e_ptr, new_e, cap, generator)
-                inc = self._e_inc[pos]
+                inc, frontier, n_count = self._half_hop(self._e_ptr, self._e_inc, self._node,
+                                                        new_e, cap, node_map, n_count,
+                                                        generator)
                 inc_parts.append(inc)
-                members = self._node[inc]
-                frontier = new_unique(members, node_map)
-                node_map[frontier] = torch.arange(n_count, n_count + frontier.numel(),
-                                                  device=seeds.device)
-                n_count += frontier.numel()
                 n_parts.append(frontier)
             n_id = torch.cat(n_parts)
             e_id = (torch.cat(e_parts) if e_parts
@@ -313,6 +303,21 @@ class NeighborSampler:
         }
         sub = Hypergraph._trusted(local, n_id.numel(), e_id.numel(), **fields)
         return SubgraphBatch(hypergraph=sub, n_id=n_id, e_id=e_id, batch_size=seeds.numel())
+
+    @staticmethod
+    def _half_hop(ptr: Tensor, order: Tensor, target: Tensor, items: Tensor, k: int,
+                  id_map: Tensor, count: int, generator: torch.Generator | None
+                  ) -> tuple[Tensor, Tensor, int]:
+        """Sample ``k`` incidences per item; give local ids to the targets not seen before.
+
+        Returns the sampled incidence positions, the new targets (now numbered ``count ..``
+        in ``id_map``) and the new count.
+        """
+        pos, _ = sample_segments(ptr, items, k, generator)
+        inc = order[pos]
+        new = new_unique(target[inc], id_map)
+        id_map[new] = torch.arange(count, count + new.numel(), device=new.device)
+        return inc, new, count + new.numel()
 
     def __repr__(self) -> str:
         return (f"NeighborSampler(num_neighbors={list(self.num_neighbors)}, "
