@@ -69,14 +69,18 @@ _nonnegative_int = _int_at_least(0)
 
 
 def _fanouts(text: str) -> tuple[int, ...]:
+    from hgkit.loader.sampler import check_num_neighbors  # the loader's one rule
+
     try:
         values = tuple(int(v) for v in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated ints, e.g. 10,10 (got "
                                          f"{text!r})") from None
-    if not values or any(v < 1 and v != -1 for v in values):
-        raise argparse.ArgumentTypeError(f"expected fan-outs >= 1 or -1 (got {text!r})")
-    return values
+    try:
+        return check_num_neighbors(values)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected fan-outs >= 1 or -1 (got {text!r})"
+                                         ) from None
 
 
 def _speed_settings(text: str) -> list[tuple[str, int, tuple[int, int]]]:

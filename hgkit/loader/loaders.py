@@ -296,8 +296,6 @@ class HyperedgeLoader(_Loader):
                  world_size: int = 1) -> None:
         super().__init__(hypergraph, num_neighbors, batch_size, shuffle, drop_last, member_cap,
                          x, y, seed, rank, world_size)
-        if not isinstance(hypergraph, Hypergraph):  # pragma: no cover - sampler checks first
-            raise TypeError("Expected 'hypergraph' to be an hgkit Hypergraph")
         self._node, self._ptr, self.num_candidates = _candidate_index(
             hyperedges, hypergraph.num_nodes)
         if labels is not None and (not isinstance(labels, Tensor)

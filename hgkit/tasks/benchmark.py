@@ -38,7 +38,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import nn
@@ -241,6 +241,55 @@ def _names(values: Sequence[str] | None, default: Sequence[str], valid: Sequence
     return names
 
 
+class Run(NamedTuple):
+    """One fitted run: the estimator, its test accuracy (percent) and its wall time."""
+
+    task: NodeClassification
+    score: float
+    seconds: float
+
+
+def fit_run(config: dict[str, Any], model: str, dataset: str, data: HypergraphData,
+            split: Any, *, seed: int, epochs: int, patience: int | None,
+            lr: float | None = None, **options: Any) -> Run:
+    """Train ``model`` (configured for ``dataset``) on ``split`` and test it once.
+
+    ``lr`` overrides the config's learning rate (and then its custom optimizer); ``options``
+    go to :class:`~hgkit.tasks.NodeClassification` (mini-batch and distributed settings).
+    ``seconds`` times the fit and the test.
+    """
+    _, _, train = model_settings(config, model, dataset)
+    train_mask, val_mask, test_mask = split.masks(data.num_nodes)
+    task = NodeClassification(
+        lambda f, c: build_model(config, model, dataset, f, c),
+        lr=lr if lr is not None else train.get("lr", 1e-3),
+        weight_decay=train.get("weight_decay", 0.0), epochs=epochs, patience=patience,
+        optimizer=None if lr is not None else _optimizer(train), seed=seed, **options)
+    start = time.perf_counter()
+    task.fit(data, train_mask, val_mask)
+    score = 100.0 * task.score(data, test_mask)
+    return Run(task, score, time.perf_counter() - start)
+
+
+def run_record(config: dict[str, Any], dataset: str, model: str, runs: Sequence[Run],
+               epochs: int) -> dict[str, Any]:
+    """The fields of a node-classification record shared by every runner: accuracy mean ±
+    std, timing, the row's peak memory, selected epochs, validation mean and the scores."""
+    n = len(runs)
+    mean, std = _mean_std([r.score for r in runs])
+    return {
+        "task": "node_classification", "dataset": dataset, "model": model,
+        "metric": "accuracy", "mean": round(mean, 4), "std": round(std, 4), "runs": n,
+        "published": _published(config, dataset, model),
+        "seconds": round(sum(r.seconds for r in runs) / n, 4),
+        "peak_mb": round(peak_rss_mb(), 1),
+        "epoch_ms": round(1000 * sum(r.task.epoch_seconds_ for r in runs) / n, 3),
+        "epochs": epochs, "best_epoch": round(sum(r.task.best_epoch_ for r in runs) / n, 1),
+        "val_mean": round(sum(100.0 * (r.task.best_val_acc_ or 0.0) for r in runs) / n, 4),
+        "scores": [round(r.score, 4) for r in runs],
+    }
+
+
 def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = None, *,
         root: str | os.PathLike[str] | None = None, runs: int | None = None,
         epochs: int | None = None, seed: int = 0, patience: int | None = None,
@@ -302,37 +351,17 @@ def run(datasets: Sequence[str] | None = None, models: Sequence[str] | None = No
             run_ids = list(range(first_run, first_run + n_runs))
             for model in models:
                 reset_peak_rss()
-                _, _, train = model_settings(config, model, name)
-                scores, vals, seconds, epoch_s, best = [], [], [], [], []
-                n_params = 0
+                done = []
                 for r, split in zip(run_ids, splits, strict=True):
                     bar.set_postfix_str(f"{name} {model} run {r + 1}/{first_run + n_runs}")
-                    train_mask, val_mask, test_mask = split.masks(data.num_nodes)
-                    task = NodeClassification(
-                        lambda f, c: build_model(config, model, name, f, c),  # noqa: B023
-                        lr=train.get("lr", 1e-3), weight_decay=train.get("weight_decay", 0.0),
-                        epochs=n_epochs, patience=patience, optimizer=_optimizer(train),
-                        seed=seed * 1000 + r)
-                    start = time.perf_counter()
-                    task.fit(data, train_mask, val_mask)
-                    scores.append(100.0 * task.score(data, test_mask))
-                    seconds.append(time.perf_counter() - start)
-                    vals.append(100.0 * (task.best_val_acc_ or 0.0))
-                    epoch_s.append(task.epoch_seconds_)
-                    best.append(task.best_epoch_)
-                    n_params = sum(p.numel() for p in task.model_.parameters())
+                    done.append(fit_run(config, model, name, data, split,
+                                        seed=seed * 1000 + r, epochs=n_epochs,
+                                        patience=patience))
                     bar.update()
-                mean, std = _mean_std(scores)
                 records.append({
-                    "task": "node_classification", "dataset": name, "model": model,
-                    "metric": "accuracy", "mean": round(mean, 4), "std": round(std, 4),
-                    "runs": n_runs, "published": _published(config, name, model),
-                    "seconds": round(sum(seconds) / n_runs, 4),
-                    "peak_mb": round(peak_rss_mb(), 1),
-                    "epoch_ms": round(1000 * sum(epoch_s) / n_runs, 3),
-                    "epochs": n_epochs, "best_epoch": round(sum(best) / n_runs, 1),
-                    "val_mean": round(sum(vals) / n_runs, 4), "parameters": n_params,
-                    "seed": seed, "run_ids": run_ids, "scores": [round(s, 4) for s in scores],
+                    **run_record(config, name, model, done, n_epochs),
+                    "parameters": sum(p.numel() for p in done[-1].task.model_.parameters()),
+                    "seed": seed, "run_ids": run_ids,
                 })
     finally:
         bar.close()

@@ -319,12 +319,12 @@ class NodeClassification:
                 record = {"epoch": epoch, "loss": loss_value, "train_acc": train_acc,
                           "val_acc": None, "val_loss": None, "seconds": seconds}
                 if loader is None or val_idx.numel():
-                    evaluated = self._evaluate(model, x, hg, y, [train_idx, val_idx],
-                                               rank, world, skip_first=loader is not None)
+                    # mini-batch mode already has its training accuracy, from the batches
+                    parts = [val_idx] if loader is not None else [train_idx, val_idx]
+                    evaluated = self._evaluate(model, x, hg, y, parts, rank, world)
                     if loader is None:
                         record["train_acc"] = evaluated[0][0]
-                    if val_idx.numel():
-                        record["val_acc"], record["val_loss"] = evaluated[1]
+                    record["val_acc"], record["val_loss"] = evaluated[-1]
                 self.history_.append(record)
                 score = record["val_acc"] if val_idx.numel() else float(epoch)
                 if score > best_val:
@@ -383,24 +383,20 @@ class NodeClassification:
         return value
 
     def _evaluate(self, model: nn.Module, x: Tensor, hg: Hypergraph, y: Tensor,
-                  parts: list[Tensor], rank: int, world: int, skip_first: bool = False
+                  parts: list[Tensor], rank: int, world: int
                   ) -> list[tuple[float | None, float | None]]:
-        """``(accuracy, mean loss)`` of each node set in ``parts`` under the current weights.
+        """``(accuracy, mean loss)`` of each node set in ``parts`` under the current weights
+        (``(None, None)`` for an empty set).
 
         Each rank counts its share of every set and the counts are summed over ranks, so all
-        ranks get the same numbers. ``skip_first`` leaves ``parts[0]`` out.
+        ranks get the same numbers.
         """
-        wanted = [None if (skip_first and i == 0) or idx.numel() == 0 else idx
-                  for i, idx in enumerate(parts)]
         sums: list[float] = []
         with torch.no_grad():
             full = model(x, hg) if self.eval_batch_size is None else None
-            for idx in wanted:
-                if idx is None:
-                    sums += [0.0, 0.0, 0.0]
-                    continue
-                share = idx[rank::world] if self.distributed else idx
-                if share.numel() == 0:  # a rank with no share of a set smaller than world
+            for idx in parts:
+                share = idx[rank::world]  # the whole set unless distributed
+                if share.numel() == 0:  # an empty set, or a rank with no share of a small one
                     sums += [0.0, 0.0, 0.0]
                     continue
                 logits = (full[share] if full is not None
@@ -411,18 +407,17 @@ class NodeClassification:
         if self.distributed:
             sums = D.all_sum(sums)
         out: list[tuple[float | None, float | None]] = []
-        for i, idx in enumerate(wanted):
+        for i in range(len(parts)):
             correct, loss, count = sums[3 * i: 3 * i + 3]
-            out.append((None, None) if idx is None or count == 0
-                       else (correct / count, loss / count))
+            out.append((None, None) if count == 0 else (correct / count, loss / count))
         return out
 
     def _sampled_logits(self, model: nn.Module, x: Tensor, hg: Hypergraph, nodes: Tensor
                         ) -> Tensor:
         """Logits of ``nodes`` (in order) from sampled neighbourhoods, fixed sampling seed."""
         assert self.eval_batch_size is not None
-        if nodes.numel() == 0:
-            return x.new_zeros(0, getattr(self, "num_classes_", 0))
+        if nodes.numel() == 0:  # only from predict on a node-less input: fit skips empty sets
+            return x.new_zeros(0, self.num_classes_)
         loader = NeighborLoader(hg, self.num_neighbors, input_nodes=nodes,
                                 batch_size=self.eval_batch_size, member_cap=self.member_cap,
                                 x=x, seed=self.seed + 1)

@@ -22,26 +22,15 @@ Example:
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import torch
 
-from hgkit._env import env_record, peak_rss_mb, reset_peak_rss
+from hgkit._env import env_record, reset_peak_rss
 from hgkit.datasets.splits import random_splits
 from hgkit.tasks import distributed as D
-from hgkit.tasks.benchmark import (
-    BenchmarkError,
-    _mean_std,
-    _optimizer,
-    _published,
-    build_model,
-    load_config,
-    load_dataset,
-    model_settings,
-)
-from hgkit.tasks.node_classification import NodeClassification
+from hgkit.tasks.benchmark import BenchmarkError, fit_run, load_config, load_dataset, run_record
 
 __all__ = ["markdown_table", "train"]
 
@@ -88,48 +77,27 @@ def train(dataset: str = "hsbm-homophilic", model: str = "hgnn", *,
     data = load_dataset(config, dataset, root, seed, download)
     splits = random_splits(data.num_nodes, num_splits=runs, train=protocol.get("train", 0.5),
                            val=protocol.get("val", 0.25), seed=seed)
-    _, _, settings = model_settings(config, model, dataset)
     reset_peak_rss()
-    scores: list[float] = []
-    vals, seconds, epoch_s, best, first, last = [], [], [], [], [], []
-    task: NodeClassification | None = None
+    done = []
     for r, split in enumerate(tqdm(splits, disable=not progress or rank != 0, desc="train",
                                    unit="run", leave=False)):
-        train_mask, val_mask, test_mask = split.masks(data.num_nodes)
-        task = NodeClassification(
-            lambda f, c: build_model(config, model, dataset, f, c),
-            lr=lr if lr is not None else settings.get("lr", 1e-3),
-            weight_decay=settings.get("weight_decay", 0.0), epochs=n_epochs,
-            patience=patience, optimizer=None if lr is not None else _optimizer(settings),
-            seed=seed * 1000 + r, batch_size=batch_size, num_neighbors=num_neighbors,
-            member_cap=member_cap, eval_batch_size=eval_batch_size, distributed=distributed,
-            progress=progress and rank == 0)
-        start = time.perf_counter()
-        task.fit(data, train_mask, val_mask)
-        scores.append(100.0 * task.score(data, test_mask))
-        seconds.append(time.perf_counter() - start)
-        vals.append(100.0 * (task.best_val_acc_ or 0.0))
-        epoch_s.append(task.epoch_seconds_)
-        best.append(task.best_epoch_)
-        first.append(task.history_[0]["loss"])
-        last.append(task.history_[-1]["loss"])
-    assert task is not None
+        done.append(fit_run(config, model, dataset, data, split, seed=seed * 1000 + r,
+                            epochs=n_epochs, patience=patience, lr=lr, batch_size=batch_size,
+                            num_neighbors=num_neighbors, member_cap=member_cap,
+                            eval_batch_size=eval_batch_size, distributed=distributed,
+                            progress=progress and rank == 0))
+    task = done[-1].task
     if save is not None and rank == 0:
         torch.save(task.model_.state_dict(), save)
-    mean, std = _mean_std(scores)
     record = {
-        "task": "node_classification", "dataset": dataset, "model": model,
-        "metric": "accuracy", "mean": round(mean, 4), "std": round(std, 4), "runs": runs,
-        "published": _published(config, dataset, model),
-        "seconds": round(sum(seconds) / runs, 4), "peak_mb": round(peak_rss_mb(), 1),
-        "epoch_ms": round(1000 * sum(epoch_s) / runs, 3), "epochs": n_epochs,
-        "best_epoch": round(sum(best) / runs, 1), "val_mean": round(sum(vals) / runs, 4),
+        **run_record(config, dataset, model, done, n_epochs),
         "mode": "full-batch" if batch_size is None else "mini-batch",
         "batch_size": batch_size, "num_neighbors": list(num_neighbors),
         "member_cap": member_cap, "eval_batch_size": eval_batch_size, "world_size": world,
         "batches_per_epoch": task.batches_per_epoch_,
-        "loss_first": round(sum(first) / runs, 6), "loss_last": round(sum(last) / runs, 6),
-        "seed": seed, "scores": [round(s, 4) for s in scores],
+        "loss_first": round(sum(d.task.history_[0]["loss"] for d in done) / runs, 6),
+        "loss_last": round(sum(d.task.history_[-1]["loss"] for d in done) / runs, 6),
+        "seed": seed,
     }
     return [record, env]
 
